@@ -1,0 +1,30 @@
+# The two commands: `make run` and `make test`. Both install what is missing
+# (scripts/setup.sh) and build first; slow builds are cached under
+# $WASMFAAS_CACHE_DIR (default ~/.cache/wasmfaas).
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+WASMFAAS := $(BUILD_DIR)/src/cli/wasmfaas
+CTEST_PARALLEL ?= 2
+
+.PHONY: all deps configure build test run clean
+
+all: build
+
+deps:
+	@scripts/setup.sh $(BUILD_DIR)/deps.cmake
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR)
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(CTEST_PARALLEL)
+
+run: build
+	$(WASMFAAS) run --logs --timings $(BUILD_DIR)/components/hello.wasm '{"name":"World"}'
+	$(WASMFAAS) run --timings $(BUILD_DIR)/components/fibonacci.wasm '{"n":7}'
+
+clean:
+	rm -rf $(BUILD_DIR)

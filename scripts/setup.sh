@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs whatever wasmfaas needs that this machine lacks (Debian packages,
+# pinned cargo tools, Wasmtime's C API built from crates.io), idempotently,
+# caching slow builds under $WASMFAAS_CACHE_DIR (default ~/.cache/wasmfaas),
+# then writes the CMake file with their paths.
+#
+#   scripts/setup.sh <deps.cmake to write>
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DEPS_FILE=${1:-$ROOT/build/deps.cmake}
+CACHE_DIR=${WASMFAAS_CACHE_DIR:-$HOME/.cache/wasmfaas}
+# shellcheck source=versions.sh
+source "$ROOT/scripts/versions.sh"
+
+log() { echo "[setup] $*" >&2; }
+
+install_apt_packages() {
+  local missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "apt-get install ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+check_rust() {
+  if ! command -v cargo >/dev/null; then
+    log "cargo not found: install Rust >= $MIN_RUST_VERSION (rustup) and retry"
+    exit 1
+  fi
+  local have
+  have=$(rustc --version | awk '{print $2}')
+  if [ "$(printf '%s\n%s\n' "$MIN_RUST_VERSION" "$have" | sort -V | head -n1)" != "$MIN_RUST_VERSION" ]; then
+    log "rustc $have is older than the $MIN_RUST_VERSION that Wasmtime $WASMTIME_VERSION needs"
+    exit 1
+  fi
+}
+
+# install_cargo_tool <crate> <version> <binary>
+install_cargo_tool() {
+  local crate=$1 version=$2 binary=$3
+  local path="$CACHE_DIR/tools/bin/$binary"
+  if [ -x "$path" ] && "$path" --version 2>/dev/null | grep -qF "$version"; then
+    return
+  fi
+  log "cargo install --locked $crate@$version (once; cached in $CACHE_DIR/tools)"
+  cargo install --quiet --locked --root "$CACHE_DIR/tools" "$crate@$version"
+}
+
+install_apt_packages
+check_rust
+install_cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
+install_cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" wit-bindgen
+WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
+
+mkdir -p "$(dirname "$DEPS_FILE")"
+cat >"$DEPS_FILE.tmp" <<CMAKE
+# Written by scripts/setup.sh; do not edit.
+set(WASMTIME_VERSION "$WASMTIME_VERSION")
+set(WASMTIME_PREFIX "$WASMTIME_PREFIX")
+set(WASI_ADAPTER_REACTOR "$WASMTIME_PREFIX/share/wasi_snapshot_preview1.reactor.wasm")
+set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
+set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
+CMAKE
+# Rewrite only on change, so that CMake does not reconfigure needlessly.
+if cmp -s "$DEPS_FILE.tmp" "$DEPS_FILE"; then rm "$DEPS_FILE.tmp"; else mv "$DEPS_FILE.tmp" "$DEPS_FILE"; fi

@@ -1,0 +1,13 @@
+# Pinned versions of every tool the set-up installs. Sourced by the scripts.
+WASMTIME_VERSION=48.0.8        # crate wasmtime-c-api-impl (runtime-capi/Cargo.toml pins it too)
+WASM_TOOLS_VERSION=1.263.0     # cargo install wasm-tools
+WIT_BINDGEN_VERSION=0.63.0     # cargo install wit-bindgen-cli
+MIN_RUST_VERSION=1.95.0        # what wasmtime-c-api-impl 48 requires
+
+# Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
+APT_PACKAGES=(
+  cmake ninja-build g++ make pkg-config python3 curl
+  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+  libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
+  libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
+)

@@ -1,0 +1,28 @@
+// wasmfaas command line: parses flags and hands off to one subcommand.
+#include <CLI/CLI.hpp>
+
+#include "cli/run_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"wasmfaas: a WebAssembly Function-as-a-Service platform"};
+  app.require_subcommand(1);
+
+  wasmfaas::cli::RunCommandOptions run_options;
+  std::string input;
+  CLI::App* run = app.add_subcommand("run", "Run a faas-exec component once and print its output");
+  run->add_option("component", run_options.component_path, "Path of the component (.wasm)")
+      ->required();
+  CLI::Option* input_option =
+      run->add_option("input", input, "Input string for exec (read from stdin when omitted)");
+  run->add_flag("--logs", run_options.show_logs, "Print the captured stdout/stderr to stderr");
+  run->add_flag("--timings", run_options.show_timings,
+                "Print compile/instantiate/call times to stderr");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (run->parsed()) {
+    if (input_option->count() > 0) run_options.input = input;
+    return wasmfaas::cli::run_component(run_options);
+  }
+  return 1;
+}

@@ -1,0 +1,21 @@
+#include "common/error.h"
+
+namespace wasmfaas {
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "invalid_argument";
+    case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kAlreadyExists: return "already_exists";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kInvalidComponent: return "invalid_component";
+    case ErrorCode::kTrap: return "trap";
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "unknown";
+}
+
+}  // namespace wasmfaas

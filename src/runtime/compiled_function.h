@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+namespace wasmfaas::runtime {
+
+// A validated, compiled faas-exec component: the per-upload lifetime.
+// Immutable after creation and safe to share between threads; each call
+// runs in its own Invocation.
+class CompiledFunction {
+ public:
+  struct Impl;
+
+  explicit CompiledFunction(std::unique_ptr<Impl> impl);
+  ~CompiledFunction();
+  CompiledFunction(const CompiledFunction&) = delete;
+  CompiledFunction& operator=(const CompiledFunction&) = delete;
+
+  // How long validation and compilation took.
+  std::chrono::nanoseconds compile_time() const;
+
+  // For the runtime's own translation units only.
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wasmfaas::runtime

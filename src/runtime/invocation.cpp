@@ -1,0 +1,120 @@
+#include "runtime/invocation.h"
+
+#include <array>
+#include <cstddef>
+#include <optional>
+
+#include "common/utf8.h"
+#include "runtime/error_translation.h"
+#include "runtime/log_capture.h"
+#include "runtime/wasmtime_handles.h"
+
+namespace wasmfaas::runtime {
+namespace {
+
+namespace wc = wasmtime::component;
+using Clock = std::chrono::steady_clock;
+
+std::chrono::nanoseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+}
+
+// WASI's custom-output callback: the guest wrote `size` bytes. Always reports
+// them as written so a chatty guest is never stalled; LogCapture bounds them.
+ptrdiff_t capture_output(void* sink, const unsigned char* data, size_t size) {
+  static_cast<LogCapture*>(sink)->append(reinterpret_cast<const char*>(data), size);
+  return static_cast<ptrdiff_t>(size);
+}
+
+}  // namespace
+
+struct Invocation::Impl {
+  Impl(const Engine& engine, const CompiledFunction& function, size_t max_log_bytes)
+      : function(function),
+        stdout_capture(max_log_bytes),
+        stderr_capture(max_log_bytes),
+        store(engine.impl().engine) {}
+
+  const CompiledFunction& function;
+  // Declared before the store: the store's WASI context points at them, so
+  // they must outlive it.
+  LogCapture stdout_capture;
+  LogCapture stderr_capture;
+  wasmtime::Store store;
+  std::optional<wc::Instance> instance;
+  InvocationTimings timings;
+  bool called = false;
+};
+
+Invocation::Invocation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Invocation::Invocation(Invocation&&) noexcept = default;
+Invocation& Invocation::operator=(Invocation&&) noexcept = default;
+Invocation::~Invocation() = default;
+
+Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunction& function,
+                                     const InvocationOptions& options) {
+  const auto started = Clock::now();
+  auto impl = std::make_unique<Impl>(engine, function, options.max_log_bytes);
+
+  // Deny by default: a fresh WasiConfig has no preopened directories, no
+  // environment, no arguments, a closed stdin and no socket addresses.
+  wasmtime::WasiConfig wasi;
+  wasi_config_set_stdout_custom(wasi.capi(), capture_output, &impl->stdout_capture, nullptr);
+  wasi_config_set_stderr_custom(wasi.capi(), capture_output, &impl->stderr_capture, nullptr);
+  if (auto set = impl->store.context().set_wasi(std::move(wasi)); !set) {
+    return make_error(ErrorCode::kInternal, "cannot set up WASI: " + set.err().message());
+  }
+
+  auto instance =
+      engine.impl().linker.instantiate(impl->store.context(), function.impl().component);
+  if (!instance) {
+    Error error = translate_call_error(instance.err());
+    error.message = "cannot instantiate function: " + error.message;
+    return std::unexpected(std::move(error));
+  }
+  impl->instance.emplace(instance.unwrap());
+  impl->timings.instantiate = since(started);
+  return Invocation(std::move(impl));
+}
+
+Result<std::string> Invocation::call(std::string_view input) {
+  if (impl_->called) {
+    return make_error(ErrorCode::kInternal, "an Invocation may be called only once");
+  }
+  impl_->called = true;
+  if (!is_valid_utf8(input)) {
+    return make_error(ErrorCode::kInvalidArgument, "input is not valid UTF-8");
+  }
+  const auto started = Clock::now();
+  wasmtime::Store::Context context = impl_->store.context();
+  auto func = impl_->instance->get_func(context, impl_->function.impl().exec_index);
+  if (!func) {
+    return make_error(ErrorCode::kInternal, "instance has no `exec` function");
+  }
+  const std::array<wc::Val, 1> args = {wc::Val::string(input)};
+  std::array<wc::Val, 1> results = {wc::Val(false)};
+  auto called = func->call(context, args, results);
+  if (!called) {
+    impl_->timings.call = since(started);
+    return std::unexpected(translate_call_error(called.err()));
+  }
+  if (!results[0].is_string()) {
+    return make_error(ErrorCode::kInternal, "`exec` returned a value that is not a string");
+  }
+  std::string output(results[0].get_string());
+  if (auto finished = func->post_return(context); !finished) {
+    impl_->timings.call = since(started);
+    return std::unexpected(translate_call_error(finished.err()));
+  }
+  impl_->timings.call = since(started);
+  return output;
+}
+
+CapturedLogs Invocation::logs() const {
+  return CapturedLogs{impl_->stdout_capture.text(), impl_->stderr_capture.text(),
+                      impl_->stdout_capture.truncated(), impl_->stderr_capture.truncated()};
+}
+
+const InvocationTimings& Invocation::timings() const { return impl_->timings; }
+
+}  // namespace wasmfaas::runtime

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace wasmfaas::runtime {
+
+class CompiledFunction;
+class Engine;
+
+struct InvocationOptions {
+  // Bytes kept of each of stdout and stderr; the rest is counted and dropped.
+  size_t max_log_bytes = 64 * 1024;
+};
+
+// What the guest printed, bounded by InvocationOptions::max_log_bytes.
+struct CapturedLogs {
+  std::string stdout_text;
+  std::string stderr_text;
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+};
+
+struct InvocationTimings {
+  std::chrono::nanoseconds instantiate{};
+  std::chrono::nanoseconds call{};
+};
+
+// One call of a function in a fresh sandbox: its own store, WASI context and
+// instance, none of which outlive the object (the per-request lifetime). The
+// sandbox gets no files, environment, arguments, stdin or sockets; stdout and
+// stderr are captured. Single use and not thread-safe; it may be moved to
+// another thread between calls.
+class Invocation {
+ public:
+  struct Impl;
+
+  // Creates the sandbox and instantiates `function` in it.
+  static Result<Invocation> start(const Engine& engine, const CompiledFunction& function,
+                                  const InvocationOptions& options = {});
+
+  Invocation(Invocation&&) noexcept;
+  Invocation& operator=(Invocation&&) noexcept;
+  ~Invocation();
+
+  // Calls the function's `exec` export. A trap is a kTrap error; input that
+  // is not UTF-8 is kInvalidArgument. May be called once.
+  Result<std::string> call(std::string_view input);
+
+  CapturedLogs logs() const;
+  const InvocationTimings& timings() const;
+
+ private:
+  explicit Invocation(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wasmfaas::runtime

@@ -1,0 +1,28 @@
+#pragma once
+// Private to src/runtime: the Wasmtime objects behind the runtime's public
+// types. No header outside src/runtime may include this file or Wasmtime.
+
+#include <chrono>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+#include "runtime/compiled_function.h"
+#include "runtime/engine.h"
+
+namespace wasmfaas::runtime {
+
+struct Engine::Impl {
+  wasmtime::Engine engine;
+  // Shared by every instantiation; holds WASI preview 2. Instantiating takes
+  // it by const reference, which Wasmtime allows from many threads at once.
+  wasmtime::component::Linker linker;
+};
+
+struct CompiledFunction::Impl {
+  wasmtime::component::Component component;
+  // Index of the `exec` export, resolved once at compile time.
+  wasmtime::component::ExportIndex exec_index;
+  std::chrono::nanoseconds compile_time{};
+};
+
+}  // namespace wasmfaas::runtime
