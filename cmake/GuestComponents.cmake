@@ -3,12 +3,15 @@
 #    -> component (wasm-tools component new with the WASI preview1 adapter),
 #    using the faas-exec C bindings that wit-bindgen generates from wit/.
 #  - add_wat_component(): component text -> binary (wasm-tools parse).
-# Each writes ${WASMFAAS_COMPONENT_DIR}/<name>.wasm and a target <name>_component.
+# Each writes <OUTPUT_DIR>/<name>.wasm and a target <name>_component.
 
 find_program(WASM_CLANG NAMES clang-19 REQUIRED)
-set(WASMFAAS_COMPONENT_DIR "${CMAKE_BINARY_DIR}/components")
+# Example functions (deployed by `make run`) and test-only components.
+set(WASMFAAS_FUNCTIONS_DIR "${CMAKE_BINARY_DIR}/functions")
+set(WASMFAAS_TEST_COMPONENTS_DIR "${CMAKE_BINARY_DIR}/test-components")
 set(WASMFAAS_C_BINDINGS_DIR "${CMAKE_BINARY_DIR}/bindings/c")
-file(MAKE_DIRECTORY "${WASMFAAS_COMPONENT_DIR}" "${WASMFAAS_C_BINDINGS_DIR}")
+file(MAKE_DIRECTORY "${WASMFAAS_FUNCTIONS_DIR}" "${WASMFAAS_TEST_COMPONENTS_DIR}"
+     "${WASMFAAS_C_BINDINGS_DIR}")
 
 file(GLOB_RECURSE WASMFAAS_WIT_FILES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/wit/*.wit")
 set(WASMFAAS_C_BINDINGS
@@ -24,11 +27,11 @@ add_custom_command(
   VERBATIM)
 add_custom_target(faas_exec_c_bindings DEPENDS ${WASMFAAS_C_BINDINGS})
 
-# add_c_component(<name> SOURCES <file>... [INCLUDE_DIRS <dir>...])
+# add_c_component(<name> OUTPUT_DIR <dir> SOURCES <file>... [INCLUDE_DIRS <dir>...])
 function(add_c_component name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;INCLUDE_DIRS" ${ARGN})
   set(core "${CMAKE_CURRENT_BINARY_DIR}/${name}.core.wasm")
-  set(component "${WASMFAAS_COMPONENT_DIR}/${name}.wasm")
+  set(component "${ARG_OUTPUT_DIR}/${name}.wasm")
   set(include_flags "-I${WASMFAAS_C_BINDINGS_DIR}")
   foreach(dir IN LISTS ARG_INCLUDE_DIRS)
     list(APPEND include_flags "-I${dir}")
@@ -53,9 +56,9 @@ function(add_c_component name)
   add_custom_target(${name}_component ALL DEPENDS "${component}")
 endfunction()
 
-# add_wat_component(<name> <file.wat>)
-function(add_wat_component name source)
-  set(component "${WASMFAAS_COMPONENT_DIR}/${name}.wasm")
+# add_wat_component(<name> <file.wat> <output dir>)
+function(add_wat_component name source output_dir)
+  set(component "${output_dir}/${name}.wasm")
   add_custom_command(
     OUTPUT "${component}"
     COMMAND "${WASM_TOOLS}" parse "${source}" -o "${component}"

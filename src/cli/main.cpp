@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"wasmfaas: a WebAssembly Function-as-a-Service platform"};
@@ -18,11 +19,32 @@ int main(int argc, char** argv) {
   run->add_flag("--timings", run_options.show_timings,
                 "Print compile/instantiate/call times to stderr");
 
+  wasmfaas::cli::ServeCommandOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
+  serve->add_option("--listen", serve_options.listen, "Address to listen on, HOST:PORT")
+      ->capture_default_str();
+  serve->add_option("--data-dir", serve_options.data_dir, "Directory of the embedded store")
+      ->capture_default_str();
+  serve->add_option("--deploy-examples", serve_options.deploy_dir,
+                    "Directory of *.wasm to deploy into bucket 'functions' on first start");
+  serve->add_option("--io-threads", serve_options.config.http.io_threads, "Network threads")
+      ->capture_default_str();
+  serve->add_option("--exec-workers", serve_options.config.exec_workers,
+                    "Threads executing functions")
+      ->capture_default_str();
+  serve->add_option("--exec-queue", serve_options.config.exec_queue,
+                    "Executions waiting for a worker before 503")
+      ->capture_default_str();
+  serve->add_option("--drain-seconds", serve_options.drain_seconds,
+                    "On SIGINT/SIGTERM, how long in-flight requests may finish")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   if (run->parsed()) {
     if (input_option->count() > 0) run_options.input = input;
     return wasmfaas::cli::run_component(run_options);
   }
+  if (serve->parsed()) return wasmfaas::cli::serve(std::move(serve_options));
   return 1;
 }

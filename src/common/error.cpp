@@ -13,6 +13,11 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kOverloaded: return "overloaded";
+    case ErrorCode::kPayloadTooLarge: return "payload_too_large";
+    case ErrorCode::kLengthRequired: return "length_required";
+    case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
+    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
     case ErrorCode::kInternal: return "internal";
   }
   return "unknown";

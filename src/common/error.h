@@ -17,7 +17,12 @@ enum class ErrorCode {
   kTrap,              // the guest trapped while running
   kTimeout,           // the guest or an operation ran out of time
   kResourceExhausted, // a limit was hit (memory, output size, queue)
-  kUnavailable,       // a dependency (storage, worker pool) cannot serve now
+  kUnavailable,       // a dependency (storage) cannot serve now
+  kOverloaded,        // the worker pool's queue is full; retry later
+  kPayloadTooLarge,   // a request body over its limit
+  kLengthRequired,    // a body without a declared length where one is needed
+  kUnsupportedMediaType,  // a body of a content type the route does not take
+  kMethodNotAllowed,  // the route exists, not with this method
   kInternal,          // a bug or an unexpected host failure
 };
 

@@ -13,8 +13,11 @@
 
 namespace wasmfaas::testing {
 
+// Test fixtures are named fixture_*; everything else is an example function.
 inline std::string component_path(const std::string& name) {
-  return std::string(WASMFAAS_COMPONENT_DIR) + "/" + name + ".wasm";
+  const bool fixture = name.starts_with("fixture_");
+  return std::string(fixture ? WASMFAAS_TEST_COMPONENTS_DIR : WASMFAAS_FUNCTIONS_DIR) + "/" +
+         name + ".wasm";
 }
 
 inline std::vector<uint8_t> load_component(const std::string& name) {

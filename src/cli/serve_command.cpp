@@ -1,0 +1,96 @@
+#include "cli/serve_command.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <iostream>
+
+#include "runtime/engine.h"
+#include "server/bootstrap.h"
+#include "storage/local/local_store.h"
+
+namespace wasmfaas::cli {
+namespace {
+
+int fail(const std::string& what, const Error& error) {
+  std::cerr << "wasmfaas serve: " << what << ": " << error.message << "\n";
+  return 1;
+}
+
+// Splits "host:port" ("[::1]:3000" for IPv6).
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--listen must be HOST:PORT, e.g. 127.0.0.1:3000, not '" + listen + "'");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  try {
+    const unsigned long port = std::stoul(listen.substr(colon + 1));
+    if (port > 65535) throw std::out_of_range("port");
+    return std::make_pair(host, static_cast<uint16_t>(port));
+  } catch (const std::exception&) {
+    return make_error(ErrorCode::kInvalidArgument, "--listen has an invalid port: '" + listen + "'");
+  }
+}
+
+// Many keep-alive clients need many descriptors: lift the soft limit.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+int serve(ServeCommandOptions options) {
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  raise_open_file_limit();
+
+  auto listen = parse_listen(options.listen);
+  if (!listen) return fail("bad flag", listen.error());
+  options.config.http.address = listen->first;
+  options.config.http.port = listen->second;
+
+  auto store = storage::LocalStore::open(options.data_dir);
+  if (!store) return fail("cannot open the data directory", store.error());
+  auto engine = runtime::Engine::create();
+  if (!engine) return fail("cannot create the engine", engine.error());
+
+  server::Server server(options.config, **store, **engine);
+  if (options.deploy_dir) {
+    auto deployed = server::deploy_directory_once(server.functions(), "functions",
+                                                  *options.deploy_dir);
+    if (!deployed) return fail("cannot deploy the example functions", deployed.error());
+    if (*deployed > 0) {
+      std::cerr << "wasmfaas: deployed " << *deployed << " functions from "
+                << options.deploy_dir->string() << " into bucket 'functions'\n";
+    }
+  }
+  auto port = server.start();
+  if (!port) return fail("cannot start", port.error());
+  std::cerr << "wasmfaas: serving on http://" << options.config.http.address << ":" << *port
+            << " (data in " << options.data_dir.string() << ")" << std::endl;
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "wasmfaas: " << (received == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", draining in-flight requests" << std::endl;
+  const size_t abandoned = server.stop(std::chrono::seconds(options.drain_seconds));
+  std::cerr << "wasmfaas: stopped" << (abandoned ? " with requests still running" : "")
+            << std::endl;
+  return 0;
+}
+
+}  // namespace wasmfaas::cli

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "server/server.h"
+
+namespace wasmfaas::cli {
+
+struct ServeCommandOptions {
+  std::string listen = "127.0.0.1:3000";
+  std::filesystem::path data_dir = "./data";
+  // Deployed into the bucket `functions` when that bucket does not exist yet.
+  std::optional<std::filesystem::path> deploy_dir;
+  unsigned drain_seconds = 10;
+  server::ServerConfig config;
+};
+
+// `wasmfaas serve`: runs the HTTP server on the embedded store until SIGINT
+// or SIGTERM, then drains and exits. Returns the process exit code.
+int serve(ServeCommandOptions options);
+
+}  // namespace wasmfaas::cli

@@ -1,0 +1,53 @@
+#include "common/hash.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace wasmfaas {
+namespace {
+
+std::string to_hex(const unsigned char* bytes, size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex(size * 2, '0');
+  for (size_t i = 0; i < size; ++i) {
+    hex[2 * i] = kDigits[bytes[i] >> 4];
+    hex[2 * i + 1] = kDigits[bytes[i] & 0xF];
+  }
+  return hex;
+}
+
+std::string digest_hex(const EVP_MD* md, const void* data, size_t size) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_size = 0;
+  if (EVP_Digest(data, size, out, &out_size, md, nullptr) != 1) {
+    throw std::runtime_error("OpenSSL digest failed");
+  }
+  return to_hex(out, out_size);
+}
+
+}  // namespace
+
+std::string md5_hex(std::span<const uint8_t> data) {
+  return digest_hex(EVP_md5(), data.data(), data.size());
+}
+
+std::string sha256_hex(std::span<const uint8_t> data) {
+  return digest_hex(EVP_sha256(), data.data(), data.size());
+}
+
+std::string sha256_hex(std::string_view text) {
+  return digest_hex(EVP_sha256(), text.data(), text.size());
+}
+
+std::string random_hex(size_t count) {
+  std::vector<unsigned char> bytes(count);
+  if (RAND_bytes(bytes.data(), static_cast<int>(count)) != 1) {
+    throw std::runtime_error("OpenSSL RAND_bytes failed");
+  }
+  return to_hex(bytes.data(), count);
+}
+
+}  // namespace wasmfaas

@@ -1,0 +1,147 @@
+#include "http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "common/hash.h"
+#include "http/error_response.h"
+
+namespace wasmfaas::http {
+namespace {
+
+namespace beast = boost::beast;
+using beast_http::field;
+
+bool is_bad_request(const beast::error_code& error) {
+  return error.category() == beast_http::make_error_code(beast_http::error::bad_target).category();
+}
+
+}  // namespace
+
+Session::Session(boost::asio::ip::tcp::socket socket, Router& router, const HttpLimits& limits,
+                 InFlightRequests& in_flight)
+    : stream_(std::move(socket)), router_(router), limits_(limits), in_flight_(in_flight) {}
+
+void Session::start() {
+  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+}
+
+void Session::read_header() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+  request_id_ = random_hex(8);
+  stream_.expires_after(limits_.idle_timeout);
+  beast_http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code error, size_t) { self->on_header(error); });
+}
+
+void Session::on_header(beast::error_code error) {
+  if (error == beast_http::error::header_limit) {
+    return reply_and_close(error_response(
+        Error{ErrorCode::kInvalidArgument, "request headers are too large"}, 11));
+  }
+  if (error) {
+    if (is_bad_request(error) && error != beast_http::error::end_of_stream &&
+        error != beast_http::error::partial_message) {
+      return reply_and_close(error_response(
+          Error{ErrorCode::kInvalidArgument, "malformed HTTP request: " + error.message()}, 11));
+    }
+    return close();  // end of stream, timeout, reset
+  }
+  const Request& header = parser_->get();
+  const bool upload = Router::is_upload(header);
+  const size_t limit = upload ? limits_.max_upload_bytes : limits_.max_body_bytes;
+  const auto declared = parser_->content_length();
+  if (declared && *declared > limit) {
+    return reply_and_close(error_response(
+        Error{ErrorCode::kPayloadTooLarge, "request body of " + std::to_string(*declared) +
+                                               " bytes is over the limit of " +
+                                               std::to_string(limit) + " bytes"},
+        header.version()));
+  }
+  if (upload && !declared && !parser_->chunked()) {
+    return reply_and_close(error_response(
+        Error{ErrorCode::kLengthRequired, "an upload needs Content-Length or chunked encoding"},
+        header.version()));
+  }
+  parser_->body_limit(limit);
+  stream_.expires_after(limits_.request_timeout);
+
+  auto read_body = [self = shared_from_this()] {
+    beast_http::async_read(
+        self->stream_, self->buffer_, *self->parser_,
+        [self](beast::error_code body_error, size_t) { self->on_body(body_error); });
+  };
+  if (beast::iequals(header[field::expect], "100-continue")) {
+    auto interim = std::make_shared<beast_http::response<beast_http::empty_body>>(
+        beast_http::status::continue_, header.version());
+    beast_http::async_write(stream_, *interim,
+                            [self = shared_from_this(), interim, read_body](
+                                beast::error_code write_error, size_t) {
+                              if (write_error) return self->close();
+                              read_body();
+                            });
+    return;
+  }
+  read_body();
+}
+
+void Session::on_body(beast::error_code error) {
+  if (error == beast_http::error::body_limit) {
+    return reply_and_close(error_response(
+        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit"}, 11));
+  }
+  if (error) {
+    if (is_bad_request(error) && error != beast_http::error::end_of_stream &&
+        error != beast_http::error::partial_message) {
+      return reply_and_close(error_response(
+          Error{ErrorCode::kInvalidArgument, "malformed HTTP request: " + error.message()}, 11));
+    }
+    return close();
+  }
+  in_flight_.begin();
+  Request request = parser_->release();
+  const bool keep_alive = request.keep_alive();
+  router_.dispatch(std::move(request), [self = shared_from_this(), keep_alive](Response response) {
+    response.keep_alive(keep_alive);
+    boost::asio::post(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable {
+                        self->write(std::move(response), true);
+                      });
+  });
+}
+
+void Session::reply_and_close(Response response) {
+  response.keep_alive(false);
+  write(std::move(response), false);
+}
+
+void Session::write(Response response, bool counted) {
+  response_ = std::move(response);
+  response_->set(field::server, "wasmfaas");
+  response_->set("X-Request-Id", request_id_);
+  response_->prepare_payload();
+  const bool close_after = !response_->keep_alive();
+  stream_.expires_after(limits_.request_timeout);
+  beast_http::async_write(stream_, *response_,
+                          [self = shared_from_this(), close_after, counted](
+                              beast::error_code error, size_t) {
+                            self->on_written(error, close_after, counted);
+                          });
+}
+
+void Session::on_written(beast::error_code error, bool close_after, bool counted) {
+  if (counted) in_flight_.end();
+  response_.reset();
+  if (error || close_after) return close();
+  read_header();
+}
+
+void Session::close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.close();
+}
+
+}  // namespace wasmfaas::http

@@ -1,0 +1,56 @@
+#include "http/worker_pool.h"
+
+namespace wasmfaas::http {
+
+WorkerPool::WorkerPool(size_t threads, size_t queue_capacity) : queue_capacity_(queue_capacity) {
+  threads_.reserve(threads);
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) thread.join();
+}
+
+bool WorkerPool::try_submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= queue_capacity_) return false;
+    queue_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+size_t WorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
+void WorkerPool::work() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      task = std::move(queue_.front());
+      queue_.pop_front();
+      ++running_;
+    }
+    task();
+    std::lock_guard lock(mutex_);
+    --running_;
+  }
+}
+
+}  // namespace wasmfaas::http

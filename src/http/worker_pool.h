@@ -1,0 +1,42 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace wasmfaas::http {
+
+// A fixed set of threads running tasks from a bounded queue, so that slow
+// work (function execution, file I/O) never blocks the network threads and
+// overload is refused instead of queued without end. Thread-safe.
+class WorkerPool {
+ public:
+  WorkerPool(size_t threads, size_t queue_capacity);
+  ~WorkerPool();  // runs what is queued, then joins
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // False, and the task is dropped, when the queue is full or shut down.
+  bool try_submit(std::function<void()> task);
+
+  size_t queued() const;
+  size_t running() const;
+
+ private:
+  void work();
+
+  const size_t queue_capacity_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> queue_;
+  size_t running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace wasmfaas::http
