@@ -15,6 +15,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kOverloaded: return "overloaded";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
+    case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kLengthRequired: return "length_required";
     case ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";

@@ -20,6 +20,7 @@ enum class ErrorCode {
   kUnavailable,       // a dependency (storage) cannot serve now
   kOverloaded,        // the worker pool's queue is full; retry later
   kPayloadTooLarge,   // a request body over its limit
+  kHeadersTooLarge,   // request headers over their limit
   kLengthRequired,    // a body without a declared length where one is needed
   kUnsupportedMediaType,  // a body of a content type the route does not take
   kMethodNotAllowed,  // the route exists, not with this method

@@ -18,6 +18,7 @@ beast_http::status status_for(ErrorCode code) {
     case ErrorCode::kUnavailable: return status::service_unavailable;
     case ErrorCode::kOverloaded: return status::service_unavailable;
     case ErrorCode::kPayloadTooLarge: return status::payload_too_large;
+    case ErrorCode::kHeadersTooLarge: return status::request_header_fields_too_large;
     case ErrorCode::kLengthRequired: return status::length_required;
     case ErrorCode::kUnsupportedMediaType: return status::unsupported_media_type;
     case ErrorCode::kMethodNotAllowed: return status::method_not_allowed;

@@ -62,6 +62,9 @@ class HttpServer {
   // were still in flight when the drain time ran out.
   size_t stop(std::chrono::milliseconds drain);
 
+  // Requests read completely whose response is not yet written.
+  size_t in_flight_requests() const { return in_flight_.count(); }
+
  private:
   class Listener;
 

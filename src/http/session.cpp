@@ -39,7 +39,7 @@ void Session::read_header() {
 void Session::on_header(beast::error_code error) {
   if (error == beast_http::error::header_limit) {
     return reply_and_close(error_response(
-        Error{ErrorCode::kInvalidArgument, "request headers are too large"}, 11));
+        Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
   }
   if (error) {
     if (is_bad_request(error) && error != beast_http::error::end_of_stream &&

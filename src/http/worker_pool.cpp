@@ -2,7 +2,8 @@
 
 namespace wasmfaas::http {
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_capacity) : queue_capacity_(queue_capacity) {
+WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
+    : capacity_(threads + queue_capacity) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -19,7 +20,7 @@ WorkerPool::~WorkerPool() {
 bool WorkerPool::try_submit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= queue_capacity_) return false;
+    if (stopping_ || running_ + queue_.size() >= capacity_) return false;
     queue_.push_back(std::move(task));
   }
   wake_.notify_one();

@@ -21,7 +21,9 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  // False, and the task is dropped, when the queue is full or shut down.
+  // Accepts a task while fewer than `threads + queue_capacity` tasks are
+  // running or waiting; otherwise (or once shut down) returns false and
+  // drops it. With queue_capacity 0 only idle threads take work.
   bool try_submit(std::function<void()> task);
 
   size_t queued() const;
@@ -30,7 +32,7 @@ class WorkerPool {
  private:
   void work();
 
-  const size_t queue_capacity_;
+  const size_t capacity_;  // threads + queue capacity
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> queue_;

@@ -41,6 +41,7 @@ class Server {
   size_t stop(std::chrono::milliseconds drain);
 
   api::FunctionService& functions() { return service_; }
+  size_t in_flight_requests() const { return http_.in_flight_requests(); }
 
  private:
   ServerConfig config_;

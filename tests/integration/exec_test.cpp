@@ -1,0 +1,196 @@
+// POST /exec end to end: content types, traps, timings, overload (503) and
+// draining in-flight executions on shutdown; concurrent uploads and execs.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/components.h"
+#include "support/http_client.h"
+#include "support/test_server.h"
+
+namespace wasmfaas {
+namespace {
+
+using nlohmann::json;
+using testing::HttpClient;
+using testing::HttpResult;
+using testing::load_component;
+using testing::TestServer;
+
+std::string bytes_of(const std::string& component) {
+  const auto bytes = load_component(component);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+void deploy(HttpClient& client, const std::string& bucket,
+            const std::vector<std::pair<std::string, std::string>>& functions) {
+  ASSERT_EQ(client.put("/bucket/" + bucket).status, 201);
+  for (const auto& [key, component] : functions) {
+    ASSERT_EQ(client.post("/file/" + bucket + "/" + key, bytes_of(component), "application/wasm")
+                  .status,
+              201);
+  }
+}
+
+// fibonacci with this n loops for about a second: a slow but finite call.
+constexpr char kSlowInput[] = R"({"n":1500000000})";
+
+class ExecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    deploy(client_, "functions",
+           {{"hello", "hello"}, {"fibonacci", "fibonacci"}, {"echo", "fixture_echo"},
+            {"trap", "fixture_trap"}, {"bad-utf8", "fixture_invalid_utf8_output"}});
+  }
+  TestServer server_;
+  HttpClient client_{server_.port()};
+};
+
+TEST_F(ExecTest, RunsTheSeedsExamples) {
+  const HttpResult hello = client_.post("/exec/functions/hello", R"({"name":"World"})");
+  EXPECT_EQ(hello.status, 200);
+  EXPECT_EQ(hello.body, R"({"result":"Hello World, how are you?"})");
+  EXPECT_EQ(hello.header("content-type"), "application/json");
+  EXPECT_EQ(client_.post("/exec/functions/fibonacci", R"({"n":7})").body, R"({"result":34})");
+}
+
+TEST_F(ExecTest, ReportsServerTiming) {
+  const HttpResult result = client_.post("/exec/functions/hello", R"({"name":"T"})");
+  const std::string timing = result.header("server-timing");
+  for (const char* phase : {"fetch;dur=", "compile;dur=", "instantiate;dur=", "exec;dur="}) {
+    EXPECT_NE(timing.find(phase), std::string::npos) << timing;
+  }
+  EXPECT_FALSE(result.header("x-function-version").empty());
+}
+
+TEST_F(ExecTest, OutputContentTypeFollowsTheOutput) {
+  const HttpResult text = client_.post("/exec/functions/echo", "plain words", "text/plain");
+  EXPECT_EQ(text.status, 200);
+  EXPECT_EQ(text.body, "plain words");
+  EXPECT_EQ(text.header("content-type"), "text/plain; charset=utf-8");
+  const HttpResult json_output = client_.post("/exec/functions/echo", R"({"a":1})");
+  EXPECT_EQ(json_output.header("content-type"), "application/json");
+}
+
+TEST_F(ExecTest, JsonContentTypeRequiresValidJson) {
+  const HttpResult result = client_.post("/exec/functions/echo", "{not json");
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(result.body.find("not valid JSON"), std::string::npos);
+  // Without a JSON content type the same bytes are just an input string.
+  EXPECT_EQ(client_.post("/exec/functions/echo", "{not json", "text/plain").status, 200);
+}
+
+TEST_F(ExecTest, InputThatIsNotUtf8Is400) {
+  const HttpResult result = client_.post("/exec/functions/echo", "\xff\xfe", "text/plain");
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(result.body.find("UTF-8"), std::string::npos);
+}
+
+TEST_F(ExecTest, ATrapIs500WithTheTrapMessage) {
+  const HttpResult result = client_.post("/exec/functions/trap", "{}");
+  EXPECT_EQ(result.status, 500);
+  const std::string error = json::parse(result.body)["error"];
+  EXPECT_NE(error.find("function trapped"), std::string::npos) << error;
+  EXPECT_NE(error.find("unreachable"), std::string::npos) << error;
+  // The server keeps serving.
+  EXPECT_EQ(client_.post("/exec/functions/hello", R"({"name":"After"})").status, 200);
+}
+
+TEST_F(ExecTest, UnknownFunctionOrBucketIs404) {
+  EXPECT_EQ(client_.post("/exec/functions/missing", "{}").status, 404);
+  EXPECT_EQ(client_.post("/exec/no-bucket/hello", "{}").status, 404);
+  EXPECT_EQ(client_.post("/exec/BAD/hello", "{}").status, 400);
+}
+
+TEST_F(ExecTest, ConcurrentUploadsAndExecsStayConsistent) {
+  const std::string hello = bytes_of("hello");
+  const std::string fibonacci = bytes_of("fibonacci");
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient client(server_.port());
+      for (int i = 0; i < 10; ++i) {
+        const std::string& bytes = (i + t) % 2 ? hello : fibonacci;
+        if (client.post("/file/functions/shared", bytes, "application/wasm").status != 201) {
+          ++failures;
+        }
+        if (client.post("/file/functions/own-" + std::to_string(t), bytes, "application/wasm")
+                .status != 201) {
+          ++failures;
+        }
+      }
+    });
+    threads.emplace_back([&] {
+      HttpClient client(server_.port());
+      for (int i = 0; i < 20; ++i) {
+        if (client.post("/exec/functions/hello", R"({"name":"C"})").body !=
+            R"({"result":"Hello C, how are you?"})") {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+
+  // Every stored version is one of the two uploads, whole.
+  const json versions = json::parse(client_.get("/file/functions/shared?versions").body);
+  ASSERT_EQ(versions["versions"].size(), 40u);
+  for (const auto& version : versions["versions"]) {
+    const HttpResult body =
+        client_.get("/file/functions/shared?version=" + version["version"].get<std::string>());
+    EXPECT_TRUE(body.body == hello || body.body == fibonacci);
+  }
+  EXPECT_EQ(json::parse(client_.get("/bucket/functions").body)["files"].size(), 10u);
+}
+
+TEST(ExecOverloadTest, AFullQueueAnswers503WithRetryAfter) {
+  server::ServerConfig config;
+  config.exec_workers = 1;
+  config.exec_queue = 0;
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "functions", {{"fibonacci", "fibonacci"}});
+
+  std::thread slow([&] {
+    HttpClient slow_client(server.port());
+    EXPECT_EQ(slow_client.post("/exec/functions/fibonacci", kSlowInput).status, 200);
+  });
+  // While the only worker is busy, further execs are refused at once.
+  while (server.server().in_flight_requests() == 0) std::this_thread::yield();
+  HttpResult refused;
+  for (int attempt = 0; attempt < 200 && refused.status != 503; ++attempt) {
+    refused = client.post("/exec/functions/fibonacci", R"({"n":7})");
+  }
+  slow.join();
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_NE(refused.body.find("overloaded"), std::string::npos);
+  // Storage routes run on their own pool and were never refused.
+  EXPECT_EQ(client.get("/bucket/functions").status, 200);
+}
+
+TEST(ExecShutdownTest, StopDrainsInFlightExecutions) {
+  auto server = std::make_unique<TestServer>();
+  HttpClient client(server->port());
+  deploy(client, "functions", {{"fibonacci", "fibonacci"}});
+  std::atomic<unsigned> status{0};
+  std::thread slow([&] {
+    HttpClient slow_client(server->port());
+    status = slow_client.post("/exec/functions/fibonacci", kSlowInput).status;
+  });
+  // Once the request is in the server, stop it.
+  while (server->server().in_flight_requests() == 0) std::this_thread::yield();
+  const size_t abandoned = server->server().stop(std::chrono::seconds(30));
+  slow.join();
+  EXPECT_EQ(abandoned, 0u);
+  EXPECT_EQ(status.load(), 200u);
+}
+
+}  // namespace
+}  // namespace wasmfaas

@@ -1,0 +1,38 @@
+#include "http/worker_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+
+namespace wasmfaas::http {
+namespace {
+
+TEST(WorkerPoolTest, RunsEveryAcceptedTask) {
+  std::atomic<int> ran{0};
+  {
+    WorkerPool pool(2, 100);
+    for (int i = 0; i < 50; ++i) EXPECT_TRUE(pool.try_submit([&] { ++ran; }));
+  }  // the destructor drains
+  EXPECT_EQ(ran.load(), 50);
+}
+
+TEST(WorkerPoolTest, RefusesBeyondThreadsPlusQueue) {
+  WorkerPool pool(1, 1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> started;
+  EXPECT_TRUE(pool.try_submit([&] {
+    started.set_value();
+    released.wait();
+  }));
+  started.get_future().wait();
+  EXPECT_TRUE(pool.try_submit([released] { released.wait(); }));  // queued
+  EXPECT_FALSE(pool.try_submit([] {}));                           // full
+  EXPECT_EQ(pool.running(), 1u);
+  EXPECT_EQ(pool.queued(), 1u);
+  release.set_value();
+}
+
+}  // namespace
+}  // namespace wasmfaas::http

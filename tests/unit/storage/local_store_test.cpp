@@ -1,0 +1,81 @@
+#include "storage/local/local_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/temp_dir.h"
+#include "unit/storage/object_store_conformance.h"
+
+namespace wasmfaas::storage {
+namespace {
+
+using wasmfaas::testing::TempDir;
+
+// A LocalStore together with the temp directory it lives in.
+struct LocalStoreInTempDir {
+  TempDir dir;
+  std::unique_ptr<LocalStore> store = std::move(*LocalStore::open(dir.path()));
+};
+
+StoreFactory local_factory() {
+  return {"local", [] {
+            auto holder = std::make_shared<LocalStoreInTempDir>();
+            return std::shared_ptr<ObjectStore>(holder, holder->store.get());
+          }};
+}
+
+INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreConformance, ::testing::Values(local_factory()),
+                         [](const auto& info) { return info.param.name; });
+
+std::vector<uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
+
+TEST(LocalStoreTest, DataSurvivesReopening) {
+  TempDir dir;
+  std::string version_id;
+  {
+    auto store = std::move(*LocalStore::open(dir.path()));
+    ASSERT_TRUE(store->create_bucket("keep").has_value());
+    version_id = store->put_object("keep", "k", bytes("persisted")).value().version_id;
+  }
+  auto reopened = std::move(*LocalStore::open(dir.path()));
+  auto object = reopened->get_object("keep", "k", std::nullopt);
+  ASSERT_TRUE(object.has_value());
+  EXPECT_EQ(object->data, bytes("persisted"));
+  EXPECT_EQ(object->version.version_id, version_id);
+}
+
+TEST(LocalStoreTest, KeysNeverBecomePaths) {
+  TempDir dir;
+  auto store = std::move(*LocalStore::open(dir.path()));
+  ASSERT_TRUE(store->create_bucket("jail").has_value());
+  for (const std::string& key : std::vector<std::string>{"../../escape", "/etc/passwd", "a/../../../b", ".."}) {
+    ASSERT_TRUE(store->put_object("jail", key, bytes("x")).has_value()) << key;
+  }
+  // Nothing was written outside <root>/buckets/jail and <root>/tmp.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+    const std::string relative = std::filesystem::relative(entry.path(), dir.path()).string();
+    EXPECT_TRUE(relative.starts_with("buckets") || relative.starts_with("tmp")) << relative;
+    EXPECT_EQ(relative.find(".."), std::string::npos) << relative;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path().parent_path() / "escape"));
+}
+
+TEST(LocalStoreTest, InterruptedUploadsAreInvisibleAndCleanedAtOpen) {
+  TempDir dir;
+  {
+    auto store = std::move(*LocalStore::open(dir.path()));
+    ASSERT_TRUE(store->create_bucket("crash").has_value());
+    ASSERT_TRUE(store->put_object("crash", "k", bytes("v1")).has_value());
+  }
+  // What a crash mid-upload leaves: a partial temp file.
+  std::ofstream(dir.path() / "tmp" / "0123.part") << "partial";
+  auto store = std::move(*LocalStore::open(dir.path()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "tmp"));
+  EXPECT_EQ(store->list_versions("crash", "k").value().size(), 1u);
+  EXPECT_EQ(store->get_object("crash", "k", std::nullopt).value().data, bytes("v1"));
+}
+
+}  // namespace
+}  // namespace wasmfaas::storage

@@ -1,0 +1,132 @@
+#include "unit/storage/object_store_conformance.h"
+
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "common/hash.h"
+
+namespace wasmfaas::storage {
+namespace {
+
+std::vector<uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
+
+TEST_P(ObjectStoreConformance, CreatesListsAndDeletesBuckets) {
+  ASSERT_TRUE(store().create_bucket("alpha").has_value());
+  EXPECT_TRUE(store().bucket_exists("alpha").value());
+  EXPECT_FALSE(store().bucket_exists("beta").value());
+  auto again = store().create_bucket("alpha");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(store().list_objects("alpha").value().empty());
+  EXPECT_TRUE(store().delete_bucket("alpha").has_value());
+  EXPECT_FALSE(store().bucket_exists("alpha").value());
+  EXPECT_EQ(store().delete_bucket("alpha").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store().list_objects("alpha").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(ObjectStoreConformance, RejectsInvalidNames) {
+  EXPECT_EQ(store().create_bucket("No").error().code, ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(store().create_bucket("names").has_value());
+  EXPECT_EQ(store().put_object("names", "", bytes("x")).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store().put_object("names", std::string(1025, 'k'), bytes("x")).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store().put_object("names", "bad\xff", bytes("x")).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(ObjectStoreConformance, PutGetHeadRoundTrip) {
+  ASSERT_TRUE(store().create_bucket("round-trip").has_value());
+  const auto data = bytes("some component bytes");
+  auto stored = store().put_object("round-trip", "dir/key.wasm", data);
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_EQ(stored->key, "dir/key.wasm");
+  EXPECT_EQ(stored->size, data.size());
+  EXPECT_EQ(stored->etag, md5_hex(data));
+  EXPECT_EQ(stored->sha256, sha256_hex(data));
+  EXPECT_TRUE(stored->latest);
+
+  auto object = store().get_object("round-trip", "dir/key.wasm", std::nullopt);
+  ASSERT_TRUE(object.has_value());
+  EXPECT_EQ(object->data, data);
+  EXPECT_EQ(object->version.version_id, stored->version_id);
+  auto head = store().head_object("round-trip", "dir/key.wasm", std::nullopt);
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->etag, stored->etag);
+  EXPECT_EQ(head->sha256, stored->sha256);
+
+  EXPECT_EQ(store().get_object("round-trip", "other", std::nullopt).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store().put_object("missing-bucket", "k", data).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(ObjectStoreConformance, KeepsEveryVersion) {
+  ASSERT_TRUE(store().create_bucket("versions").has_value());
+  const auto v1 = store().put_object("versions", "k", bytes("one")).value();
+  const auto v2 = store().put_object("versions", "k", bytes("two")).value();
+  auto versions = store().list_versions("versions", "k").value();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].version_id, v2.version_id);
+  EXPECT_TRUE(versions[0].latest);
+  EXPECT_EQ(versions[1].version_id, v1.version_id);
+  EXPECT_FALSE(versions[1].latest);
+  EXPECT_EQ(store().get_object("versions", "k", v1.version_id).value().data, bytes("one"));
+  EXPECT_EQ(store().get_object("versions", "k", std::nullopt).value().data, bytes("two"));
+
+  // Hiding keeps the versions.
+  ASSERT_TRUE(store().delete_object("versions", "k").has_value());
+  EXPECT_EQ(store().get_object("versions", "k", std::nullopt).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store().list_objects("versions").value().empty());
+  EXPECT_EQ(store().delete_object("versions", "k").error().code, ErrorCode::kNotFound);
+  versions = store().list_versions("versions", "k").value();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_FALSE(versions[0].latest);
+  EXPECT_EQ(store().get_object("versions", "k", v2.version_id).value().data, bytes("two"));
+  EXPECT_EQ(store().delete_bucket("versions").error().code, ErrorCode::kConflict);
+
+  // Deleting versions removes them for good.
+  ASSERT_TRUE(store().delete_object_version("versions", "k", v1.version_id).has_value());
+  EXPECT_EQ(store().get_object("versions", "k", v1.version_id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store().delete_object_version("versions", "k", v1.version_id).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(store().delete_object_version("versions", "k", v2.version_id).has_value());
+  EXPECT_EQ(store().list_versions("versions", "k").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store().delete_bucket("versions").has_value());
+}
+
+TEST_P(ObjectStoreConformance, ListsTheLatestVisibleVersionOfEachKey) {
+  ASSERT_TRUE(store().create_bucket("list").has_value());
+  ASSERT_TRUE(store().put_object("list", "b", bytes("1")).has_value());
+  ASSERT_TRUE(store().put_object("list", "a", bytes("22")).has_value());
+  ASSERT_TRUE(store().put_object("list", "a", bytes("333")).has_value());
+  ASSERT_TRUE(store().put_object("list", "c", bytes("4")).has_value());
+  ASSERT_TRUE(store().delete_object("list", "c").has_value());
+  const auto objects = store().list_objects("list").value();
+  ASSERT_EQ(objects.size(), 2u);
+  EXPECT_EQ(objects[0].key, "a");
+  EXPECT_EQ(objects[0].size, 3u);
+  EXPECT_EQ(objects[1].key, "b");
+  EXPECT_EQ(store().delete_bucket("list").error().code, ErrorCode::kConflict);
+}
+
+TEST_P(ObjectStoreConformance, ConcurrentWritersLoseNothing) {
+  ASSERT_TRUE(store().create_bucket("conc").has_value());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        EXPECT_TRUE(
+            store().put_object("conc", "shared", bytes(std::to_string(t * 100 + i))).has_value());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto versions = store().list_versions("conc", "shared").value();
+  EXPECT_EQ(versions.size(), 40u);
+  std::set<std::string> ids;
+  for (const auto& version : versions) ids.insert(version.version_id);
+  EXPECT_EQ(ids.size(), 40u);
+}
+
+}  // namespace
+}  // namespace wasmfaas::storage
