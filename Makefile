@@ -22,9 +22,12 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(CTEST_PARALLEL)
 
+# Serves on 127.0.0.1:3000 with the embedded store in ./data; on first start
+# the example functions are deployed into the bucket `functions`.
+LISTEN ?= 127.0.0.1:3000
+DATA_DIR ?= data
 run: build
-	$(WASMFAAS) run --logs --timings $(BUILD_DIR)/components/hello.wasm '{"name":"World"}'
-	$(WASMFAAS) run --timings $(BUILD_DIR)/components/fibonacci.wasm '{"n":7}'
+	$(WASMFAAS) serve --listen $(LISTEN) --data-dir $(DATA_DIR) --deploy-examples $(BUILD_DIR)/functions
 
 clean:
 	rm -rf $(BUILD_DIR)
