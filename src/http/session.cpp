@@ -41,14 +41,7 @@ void Session::on_header(beast::error_code error) {
     return reply_and_close(error_response(
         Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
   }
-  if (error) {
-    if (is_bad_request(error) && error != beast_http::error::end_of_stream &&
-        error != beast_http::error::partial_message) {
-      return reply_and_close(error_response(
-          Error{ErrorCode::kInvalidArgument, "malformed HTTP request: " + error.message()}, 11));
-    }
-    return close();  // end of stream, timeout, reset
-  }
+  if (error) return on_read_error(error);
   const Request& header = parser_->get();
   const bool upload = Router::is_upload(header);
   const size_t limit = upload ? limits_.max_upload_bytes : limits_.max_body_bytes;
@@ -92,14 +85,7 @@ void Session::on_body(beast::error_code error) {
     return reply_and_close(error_response(
         Error{ErrorCode::kPayloadTooLarge, "request body is over the limit"}, 11));
   }
-  if (error) {
-    if (is_bad_request(error) && error != beast_http::error::end_of_stream &&
-        error != beast_http::error::partial_message) {
-      return reply_and_close(error_response(
-          Error{ErrorCode::kInvalidArgument, "malformed HTTP request: " + error.message()}, 11));
-    }
-    return close();
-  }
+  if (error) return on_read_error(error);
   in_flight_.begin();
   Request request = parser_->release();
   const bool keep_alive = request.keep_alive();
@@ -110,6 +96,17 @@ void Session::on_body(beast::error_code error) {
                         self->write(std::move(response), true);
                       });
   });
+}
+
+void Session::on_read_error(beast::error_code error) {
+  // A parse error deserves an answer; a closed, reset or timed-out
+  // connection does not.
+  if (is_bad_request(error) && error != beast_http::error::end_of_stream &&
+      error != beast_http::error::partial_message) {
+    return reply_and_close(error_response(
+        Error{ErrorCode::kInvalidArgument, "malformed HTTP request: " + error.message()}, 11));
+  }
+  close();
 }
 
 void Session::reply_and_close(Response response) {

@@ -25,6 +25,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header();
   void on_header(boost::beast::error_code error);
   void on_body(boost::beast::error_code error);
+  void on_read_error(boost::beast::error_code error);
   void reply_and_close(Response response);
   void write(Response response, bool counted);
   void on_written(boost::beast::error_code error, bool close, bool counted);

@@ -16,14 +16,9 @@ namespace {
 
 using nlohmann::json;
 using testing::HttpClient;
-using testing::load_component;
+using testing::load_component_text;
 using testing::ServerProcess;
 using testing::TempDir;
-
-std::string bytes_of(const std::string& component) {
-  const auto bytes = load_component(component);
-  return std::string(bytes.begin(), bytes.end());
-}
 
 // Opens a connection and sends an upload's headers and the first `sent`
 // bytes of `body` (all of it when `sent` is npos); returns the open stream.
@@ -69,8 +64,8 @@ class CrashRecoveryTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  const std::string hello_ = bytes_of("hello");
-  const std::string fibonacci_ = bytes_of("fibonacci");
+  const std::string hello_ = load_component_text("hello");
+  const std::string fibonacci_ = load_component_text("fibonacci");
   std::string v1_;
   std::string v2_;
 };

@@ -18,19 +18,14 @@ namespace {
 using nlohmann::json;
 using testing::HttpClient;
 using testing::HttpResult;
-using testing::load_component;
+using testing::load_component_text;
 using testing::TestServer;
-
-std::string bytes_of(const std::string& component) {
-  const auto bytes = load_component(component);
-  return std::string(bytes.begin(), bytes.end());
-}
 
 void deploy(HttpClient& client, const std::string& bucket,
             const std::vector<std::pair<std::string, std::string>>& functions) {
   ASSERT_EQ(client.put("/bucket/" + bucket).status, 201);
   for (const auto& [key, component] : functions) {
-    ASSERT_EQ(client.post("/file/" + bucket + "/" + key, bytes_of(component), "application/wasm")
+    ASSERT_EQ(client.post("/file/" + bucket + "/" + key, load_component_text(component), "application/wasm")
                   .status,
               201);
   }
@@ -107,8 +102,8 @@ TEST_F(ExecTest, UnknownFunctionOrBucketIs404) {
 }
 
 TEST_F(ExecTest, ConcurrentUploadsAndExecsStayConsistent) {
-  const std::string hello = bytes_of("hello");
-  const std::string fibonacci = bytes_of("fibonacci");
+  const std::string hello = load_component_text("hello");
+  const std::string fibonacci = load_component_text("fibonacci");
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

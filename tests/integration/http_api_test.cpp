@@ -15,14 +15,9 @@ namespace {
 using nlohmann::json;
 using testing::HttpClient;
 using testing::HttpResult;
-using testing::load_component;
+using testing::load_component_text;
 using testing::multipart_body;
 using testing::TestServer;
-
-std::string bytes_of(const std::string& component) {
-  const auto bytes = load_component(component);
-  return std::string(bytes.begin(), bytes.end());
-}
 
 HttpResult upload(HttpClient& client, const std::string& target, const std::string& content) {
   return client.post(target, multipart_body("XyZ123", {{"file", content}}),
@@ -94,7 +89,7 @@ TEST_F(HttpApiTest, WrongMethodsAre405WithAllow) {
 
 TEST_F(HttpApiTest, UploadListDownloadDelete) {
   ASSERT_EQ(client_.put("/bucket/faas-modules").status, 201);
-  const std::string hello = bytes_of("hello");
+  const std::string hello = load_component_text("hello");
   const HttpResult uploaded = upload(client_, "/file/faas-modules/hello_faas.wasm", hello);
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
   const json stored = json::parse(uploaded.body);
@@ -122,7 +117,7 @@ TEST_F(HttpApiTest, UploadListDownloadDelete) {
 
 TEST_F(HttpApiTest, RawUploadsWithWasmOrOctetStream) {
   ASSERT_EQ(client_.put("/bucket/raw").status, 201);
-  const std::string hello = bytes_of("hello");
+  const std::string hello = load_component_text("hello");
   EXPECT_EQ(client_.post("/file/raw/a", hello, "application/wasm").status, 201);
   EXPECT_EQ(client_.post("/file/raw/b", hello, "application/octet-stream").status, 201);
   EXPECT_EQ(client_.get("/file/raw/a").body, hello);
@@ -135,9 +130,9 @@ TEST_F(HttpApiTest, RawUploadsWithWasmOrOctetStream) {
 TEST_F(HttpApiTest, InvalidComponentsAre422AndNothingIsStored) {
   ASSERT_EQ(client_.put("/bucket/bad-uploads").status, 201);
   for (const std::string& bad :
-       {std::string("definitely not wasm"), bytes_of("fixture_core_module"),
-        bytes_of("fixture_wrong_export_name"), bytes_of("fixture_wrong_signature"),
-        bytes_of("hello").substr(0, 1000)}) {
+       {std::string("definitely not wasm"), load_component_text("fixture_core_module"),
+        load_component_text("fixture_wrong_export_name"), load_component_text("fixture_wrong_signature"),
+        load_component_text("hello").substr(0, 1000)}) {
     const HttpResult result = upload(client_, "/file/bad-uploads/bad", bad);
     EXPECT_EQ(result.status, 422) << result.body;
     EXPECT_TRUE(json::parse(result.body).contains("error"));
@@ -148,7 +143,7 @@ TEST_F(HttpApiTest, InvalidComponentsAre422AndNothingIsStored) {
 
 TEST_F(HttpApiTest, MultipartEdgeCases) {
   ASSERT_EQ(client_.put("/bucket/multipart").status, 201);
-  const std::string hello = bytes_of("hello");
+  const std::string hello = load_component_text("hello");
   // The file part among others, in any position.
   const HttpResult among = client_.post(
       "/file/multipart/x", multipart_body("b0undary", {{"comment", "hi"}, {"file", hello}}),
@@ -188,14 +183,14 @@ TEST_F(HttpApiTest, MultipartEdgeCases) {
 }
 
 TEST_F(HttpApiTest, UploadToAMissingBucketIs404) {
-  const HttpResult result = upload(client_, "/file/no-such-bucket/x", bytes_of("hello"));
+  const HttpResult result = upload(client_, "/file/no-such-bucket/x", load_component_text("hello"));
   EXPECT_EQ(result.status, 404);
   EXPECT_NE(result.body.find("does not exist"), std::string::npos);
 }
 
 TEST_F(HttpApiTest, TraversalInKeysIsHarmless) {
   ASSERT_EQ(client_.put("/bucket/safe").status, 201);
-  const std::string hello = bytes_of("hello");
+  const std::string hello = load_component_text("hello");
   for (const std::string& key : std::vector<std::string>{"..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a/../../b", "%2Fabs%2Fpath"}) {
     const std::string target = "/file/safe/" + key;
     ASSERT_EQ(upload(client_, target, hello).status, 201) << key;
@@ -211,8 +206,8 @@ TEST_F(HttpApiTest, TraversalInKeysIsHarmless) {
 
 TEST_F(HttpApiTest, VersioningRoundTrip) {
   ASSERT_EQ(client_.put("/bucket/versioned").status, 201);
-  const std::string hello = bytes_of("hello");
-  const std::string fibonacci = bytes_of("fibonacci");
+  const std::string hello = load_component_text("hello");
+  const std::string fibonacci = load_component_text("fibonacci");
   const json first = json::parse(upload(client_, "/file/versioned/f", hello).body);
   const json second = json::parse(upload(client_, "/file/versioned/f", fibonacci).body);
   ASSERT_NE(first["version"], second["version"]);
@@ -259,7 +254,7 @@ TEST_F(HttpApiTest, VersioningRoundTrip) {
 
 TEST_F(HttpApiTest, BucketWithOnlyHiddenVersionsIsNotDeletable) {
   ASSERT_EQ(client_.put("/bucket/hidden-only").status, 201);
-  const json stored = json::parse(upload(client_, "/file/hidden-only/f", bytes_of("hello")).body);
+  const json stored = json::parse(upload(client_, "/file/hidden-only/f", load_component_text("hello")).body);
   ASSERT_EQ(client_.del("/file/hidden-only/f").status, 200);
   const HttpResult refused = client_.del("/bucket/hidden-only");
   EXPECT_EQ(refused.status, 409);

@@ -26,6 +26,11 @@ inline std::vector<uint8_t> load_component(const std::string& name) {
   return bytes.value_or(std::vector<uint8_t>{});
 }
 
+inline std::string load_component_text(const std::string& name) {
+  const auto bytes = load_component(name);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 // One engine for the whole test binary, as the server has one per process.
 inline const runtime::Engine& shared_engine() {
   static const std::unique_ptr<runtime::Engine> engine = [] {
