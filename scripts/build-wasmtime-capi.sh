@@ -2,7 +2,7 @@
 # Builds Wasmtime's C API from the crate wasmtime-c-api-impl (pinned in
 # runtime-capi/Cargo.toml and Cargo.lock) into a cached prefix, and prints it:
 #   <prefix>/lib/libwasmfaas_wasmtime.a
-#   <prefix>/include/...              the crate's C/C++ headers
+#   <prefix>/include/...              the crate's C/C++ headers and ours
 #   <prefix>/include/wasmtime/conf.h  generated for exactly the enabled features
 #   <prefix>/share/wasi_snapshot_preview1.reactor.wasm
 # The prefix is keyed by a hash of the crate's manifest, lock file and the
@@ -15,8 +15,8 @@ CRATE_DIR="$ROOT/runtime-capi"
 # shellcheck source=versions.sh
 source "$ROOT/scripts/versions.sh"
 
-key=$( (cat "$CRATE_DIR/Cargo.toml" "$CRATE_DIR/Cargo.lock" "$CRATE_DIR/src/lib.rs" \
-          "$ROOT/cmake/generate-wasmtime-conf.cmake"; rustc --version) | sha256sum | cut -c1-16)
+key=$( (cd "$CRATE_DIR" && cat Cargo.toml Cargo.lock $(find src include -type f | sort);
+        cat "$ROOT/cmake/generate-wasmtime-conf.cmake"; rustc --version) | sha256sum | cut -c1-16)
 prefix="$CACHE_DIR/wasmtime/$WASMTIME_VERSION-$key"
 if [ -f "$prefix/.complete" ]; then
   echo "$prefix"
@@ -51,6 +51,7 @@ rm -rf "$staging"
 mkdir -p "$staging/lib" "$staging/include" "$staging/share"
 cp "$CARGO_TARGET_DIR/release/libwasmfaas_wasmtime.a" "$staging/lib/"
 cp -r "$impl_dir/include/." "$staging/include/"
+cp "$CRATE_DIR/include/"*.h "$staging/include/"
 rm -f "$staging/include/wasmtime/conf.h.in"
 cmake -DCONF_IN="$impl_dir/include/wasmtime/conf.h.in" \
       -DCONF_OUT="$staging/include/wasmtime/conf.h" \

@@ -1,3 +1,7 @@
 //! Re-exports Wasmtime's official C API so that `cargo build` produces one
-//! static library for the C++ runtime module to link.
+//! static library for the C++ runtime module to link, plus the few entry
+//! points wasmfaas needs that the C API lacks (declared for C++ in
+//! `include/wasmfaas_capi.h`).
 pub use wasmtime_c_api::*;
+
+mod output_capture;

@@ -1,7 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <vector>
+
+#include "common/error.h"
 
 namespace wasmfaas::runtime {
 
@@ -19,6 +23,9 @@ class CompiledFunction {
 
   // How long validation and compilation took.
   std::chrono::nanoseconds compile_time() const;
+
+  // The compiled code as bytes for Engine::deserialize().
+  Result<std::vector<uint8_t>> serialize() const;
 
   // For the runtime's own translation units only.
   const Impl& impl() const { return *impl_; }

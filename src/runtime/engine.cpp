@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/hash.h"
 #include "runtime/error_translation.h"
 #include "runtime/wasm_binary_kind.h"
 #include "runtime/wasmtime_handles.h"
@@ -43,6 +44,18 @@ Result<wc::ExportIndex> find_exec_export(const wasmtime::Engine& engine,
   return std::move(*index);
 }
 
+// Checks the `exec` export and wraps the component as a CompiledFunction.
+Result<std::unique_ptr<CompiledFunction>> wrap_component(
+    const wasmtime::Engine& engine, wc::Component component,
+    std::chrono::steady_clock::time_point started) {
+  auto exec_index = find_exec_export(engine, component);
+  if (!exec_index) return std::unexpected(std::move(exec_index.error()));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  return std::make_unique<CompiledFunction>(std::make_unique<CompiledFunction::Impl>(
+      CompiledFunction::Impl{std::move(component), std::move(*exec_index),
+                             std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)}));
+}
+
 }  // namespace
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -55,14 +68,45 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   config.wasm_gc(false);
   config.cranelift_opt_level(options.optimize ? wasmtime::OptLevel::Speed
                                               : wasmtime::OptLevel::None);
+  config.epoch_interruption(true);
+  if (options.pooling) {
+    // A component built from C or Rust with the preview1 adapter holds a few
+    // core instances, two memories and a few tables; size the pool for that.
+    wasmtime::PoolAllocationConfig pool;
+    pool.total_component_instances(options.max_instances);
+    pool.total_core_instances(options.max_instances * 16);
+    pool.total_memories(options.max_instances * 4);
+    pool.total_tables(options.max_instances * 8);
+    pool.max_memory_size(options.max_memory_bytes);
+    pool.max_unused_warm_slots(options.max_instances);
+    // Reset the first pages of a reused slot with memset rather than
+    // madvise, so that the next instance does not page-fault them back in.
+    pool.linear_memory_keep_resident(options.keep_resident_bytes);
+    pool.table_keep_resident(options.keep_resident_bytes);
+    config.pooling_allocation_strategy(pool);
+  }
   wasmtime::Engine engine(std::move(config));
   wc::Linker linker(engine);
   if (auto added = linker.add_wasip2(); !added) {
     return make_error(ErrorCode::kInternal,
                       "cannot add WASI preview 2 to the linker: " + added.err().message());
   }
-  return std::unique_ptr<Engine>(
-      new Engine(std::make_unique<Impl>(Impl{std::move(engine), std::move(linker)})));
+  // Only what changes generated code belongs in the fingerprint.
+  const std::string fingerprint =
+      sha256_hex("wasmtime " WASMTIME_VERSION " x86_64 opt=" +
+                 std::to_string(options.optimize) + " pooling=" + std::to_string(options.pooling) +
+                 " epoch=1")
+          .substr(0, 16);
+  auto impl = std::make_unique<Impl>(Impl{options, fingerprint, std::move(engine),
+                                          std::move(linker), std::jthread()});
+  impl->epoch_ticker = std::jthread(
+      [&engine = impl->engine, tick = options.epoch_tick](std::stop_token stop) {
+        while (!stop.stop_requested()) {
+          std::this_thread::sleep_for(tick);
+          engine.increment_epoch();
+        }
+      });
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
 Result<std::unique_ptr<CompiledFunction>> Engine::compile(
@@ -88,12 +132,24 @@ Result<std::unique_ptr<CompiledFunction>> Engine::compile(
     return make_error(ErrorCode::kInvalidComponent,
                       "invalid component: " + first_line(component.err().message()));
   }
-  auto exec_index = find_exec_export(impl_->engine, component.ok_ref());
-  if (!exec_index) return std::unexpected(std::move(exec_index.error()));
-  const auto elapsed = std::chrono::steady_clock::now() - started;
-  return std::make_unique<CompiledFunction>(std::make_unique<CompiledFunction::Impl>(
-      CompiledFunction::Impl{component.unwrap(), std::move(*exec_index),
-                             std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)}));
+  return wrap_component(impl_->engine, component.unwrap(), started);
 }
+
+Result<std::unique_ptr<CompiledFunction>> Engine::deserialize(
+    std::span<const uint8_t> artifact) const {
+  const auto started = std::chrono::steady_clock::now();
+  auto component = wc::Component::deserialize(
+      impl_->engine,
+      wasmtime::Span<uint8_t>(const_cast<uint8_t*>(artifact.data()), artifact.size()));
+  if (!component) {
+    return make_error(ErrorCode::kInvalidComponent,
+                      "cannot load compiled code: " + first_line(component.err().message()));
+  }
+  return wrap_component(impl_->engine, component.unwrap(), started);
+}
+
+const std::string& Engine::fingerprint() const { return impl_->fingerprint; }
+
+const EngineOptions& Engine::options() const { return impl_->options; }
 
 }  // namespace wasmfaas::runtime

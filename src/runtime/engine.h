@@ -1,8 +1,11 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -14,6 +17,19 @@ class CompiledFunction;
 struct EngineOptions {
   // Cranelift optimizations for compiled functions ("speed" when true).
   bool optimize = true;
+  // Pooling instance allocator: instance memories and tables come from
+  // pre-reserved slots reset with madvise instead of mmap/munmap per call.
+  bool pooling = true;
+  // Component instances alive at once (one per running invocation).
+  uint32_t max_instances = 256;
+  // Largest linear memory any function may grow to.
+  uint64_t max_memory_bytes = 128ull << 20;
+  // Bytes of each reused memory/table slot reset by memset instead of
+  // madvise (cheaper for small guests than page-faulting them back in).
+  size_t keep_resident_bytes = 256 << 10;
+  // Epoch interruption: one ticker thread advances the engine's epoch every
+  // `epoch_tick`; an invocation's time limit is a deadline in ticks.
+  std::chrono::milliseconds epoch_tick{2};
 };
 
 // The process-wide Wasmtime engine together with the component linker that
@@ -31,6 +47,17 @@ class Engine {
   // Validates and compiles a faas-exec component. Garbage, core modules and
   // components without `exec: func(string) -> string` are kInvalidComponent.
   Result<std::unique_ptr<CompiledFunction>> compile(std::span<const uint8_t> bytes) const;
+
+  // Loads what CompiledFunction::serialize() wrote, with the same engine
+  // configuration. Only for artifacts this process family wrote and
+  // verified: deserializing untrusted bytes is unsafe (it is machine code).
+  Result<std::unique_ptr<CompiledFunction>> deserialize(std::span<const uint8_t> artifact) const;
+
+  // Identifies the Wasmtime version and engine settings that compiled code
+  // depends on; caches of serialized code are keyed by it.
+  const std::string& fingerprint() const;
+
+  const EngineOptions& options() const;
 
   // For the runtime's own translation units only.
   Impl& impl() const { return *impl_; }

@@ -8,8 +8,12 @@ std::string first_line(const std::string& message) {
   return message.substr(0, message.find('\n'));
 }
 
-Error translate_call_error(const wasmtime::Error& error) {
+Error translate_call_error(const wasmtime::Error& error, std::chrono::milliseconds timeout) {
   const std::string message = error.message();
+  if (message.find("wasm trap: interrupt") != std::string::npos) {
+    return Error{ErrorCode::kTimeout, "function exceeded its time limit of " +
+                                          std::to_string(timeout.count()) + " ms"};
+  }
   // Wasmtime reports a trap as a context chain whose root cause reads
   // "wasm trap: <what happened>"; keep that, without the backtrace.
   constexpr std::string_view kTrapMarker = "wasm trap: ";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <wasmtime/error.hh>
 
@@ -7,9 +8,10 @@
 
 namespace wasmfaas::runtime {
 
-// Turns a Wasmtime error into the project's Error: traps keep their trap
-// message, everything else the first line of Wasmtime's message.
-Error translate_call_error(const wasmtime::Error& error);
+// Turns a Wasmtime error into the project's Error: an epoch interrupt is
+// kTimeout naming `timeout`; traps keep their trap message; anything else
+// keeps the first line of Wasmtime's message.
+Error translate_call_error(const wasmtime::Error& error, std::chrono::milliseconds timeout);
 
 // The one-line summary of a Wasmtime error message (its first line).
 std::string first_line(const std::string& message);

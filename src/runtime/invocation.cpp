@@ -1,5 +1,7 @@
 #include "runtime/invocation.h"
 
+#include <wasmfaas_capi.h>
+
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -42,6 +44,7 @@ struct Invocation::Impl {
   LogCapture stderr_capture;
   wasmtime::Store store;
   std::optional<wc::Instance> instance;
+  std::chrono::milliseconds timeout{};
   InvocationTimings timings;
   bool called = false;
 };
@@ -59,16 +62,20 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
   // Deny by default: a fresh WasiConfig has no preopened directories, no
   // environment, no arguments, a closed stdin and no socket addresses.
   wasmtime::WasiConfig wasi;
-  wasi_config_set_stdout_custom(wasi.capi(), capture_output, &impl->stdout_capture, nullptr);
-  wasi_config_set_stderr_custom(wasi.capi(), capture_output, &impl->stderr_capture, nullptr);
+  wasmfaas_wasi_config_capture_output(wasi.capi(), capture_output, &impl->stdout_capture,
+                                      capture_output, &impl->stderr_capture);
   if (auto set = impl->store.context().set_wasi(std::move(wasi)); !set) {
     return make_error(ErrorCode::kInternal, "cannot set up WASI: " + set.err().message());
   }
+  const auto tick = engine.options().epoch_tick;
+  impl->timeout = options.timeout;
+  impl->store.context().set_epoch_deadline(
+      static_cast<uint64_t>((options.timeout + tick - std::chrono::milliseconds(1)) / tick) + 1);
 
   auto instance =
       engine.impl().linker.instantiate(impl->store.context(), function.impl().component);
   if (!instance) {
-    Error error = translate_call_error(instance.err());
+    Error error = translate_call_error(instance.err(), impl->timeout);
     error.message = "cannot instantiate function: " + error.message;
     return std::unexpected(std::move(error));
   }
@@ -96,7 +103,7 @@ Result<std::string> Invocation::call(std::string_view input) {
   auto called = func->call(context, args, results);
   if (!called) {
     impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(called.err()));
+    return std::unexpected(translate_call_error(called.err(), impl_->timeout));
   }
   if (!results[0].is_string()) {
     return make_error(ErrorCode::kInternal, "`exec` returned a value that is not a string");
@@ -104,7 +111,7 @@ Result<std::string> Invocation::call(std::string_view input) {
   std::string output(results[0].get_string());
   if (auto finished = func->post_return(context); !finished) {
     impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(finished.err()));
+    return std::unexpected(translate_call_error(finished.err(), impl_->timeout));
   }
   impl_->timings.call = since(started);
   return output;

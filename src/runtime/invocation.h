@@ -16,6 +16,9 @@ class Engine;
 struct InvocationOptions {
   // Bytes kept of each of stdout and stderr; the rest is counted and dropped.
   size_t max_log_bytes = 64 * 1024;
+  // Wall-clock limit for instantiation plus the call (epoch deadline, so
+  // precise to one engine tick); exceeding it is kTimeout.
+  std::chrono::milliseconds timeout{30000};
 };
 
 // What the guest printed, bounded by InvocationOptions::max_log_bytes.

@@ -3,6 +3,8 @@
 // types. No header outside src/runtime may include this file or Wasmtime.
 
 #include <chrono>
+#include <string>
+#include <thread>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
@@ -12,10 +14,15 @@
 namespace wasmfaas::runtime {
 
 struct Engine::Impl {
+  EngineOptions options;
+  std::string fingerprint;
   wasmtime::Engine engine;
   // Shared by every instantiation; holds WASI preview 2. Instantiating takes
   // it by const reference, which Wasmtime allows from many threads at once.
   wasmtime::component::Linker linker;
+  // Advances the epoch every options.epoch_tick; stopped and joined first
+  // on destruction (declared last).
+  std::jthread epoch_ticker;
 };
 
 struct CompiledFunction::Impl {

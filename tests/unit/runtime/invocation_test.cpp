@@ -130,3 +130,26 @@ TEST(InvocationTest, ReportsTimings) {
 
 }  // namespace
 }  // namespace wasmfaas::runtime
+
+namespace wasmfaas::runtime {
+namespace {
+
+TEST(InvocationTimeoutTest, AnEndlessLoopEndsAtTheTimeLimit) {
+  auto looping = shared_engine().compile(load_component("fixture_infinite_loop"));
+  ASSERT_TRUE(looping.has_value());
+  InvocationOptions options;
+  options.timeout = std::chrono::milliseconds(50);
+  const auto started = std::chrono::steady_clock::now();
+  auto invocation = Invocation::start(shared_engine(), **looping, options);
+  ASSERT_TRUE(invocation.has_value());
+  auto output = invocation->call("x");
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(output.has_value());
+  EXPECT_EQ(output.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(output.error().message, "function exceeded its time limit of 50 ms");
+  EXPECT_GE(elapsed, std::chrono::milliseconds(50));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(500));
+}
+
+}  // namespace
+}  // namespace wasmfaas::runtime
