@@ -8,7 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "api/compiled_function_cache.h"
+#include <mutex>
+#include <unordered_map>
+
+#include "cache/compiled_functions.h"
 #include "common/error.h"
 #include "runtime/engine.h"
 #include "runtime/invocation.h"
@@ -32,8 +35,13 @@ struct ExecResult {
 };
 
 struct FunctionServiceOptions {
-  size_t compiled_cache_entries = 256;
   runtime::InvocationOptions invocation;
+  // false: the seed's semantics, download and compile on every exec.
+  bool use_compiled_cache = true;
+  // How long this node may run a key's version without asking the store
+  // whether it changed. 0 (the default) asks on every exec, so a re-upload
+  // through any node is seen by the next exec on every node.
+  std::chrono::milliseconds freshness_window{0};
 };
 
 // The platform's operations, free of HTTP: buckets, function files and
@@ -42,13 +50,14 @@ struct FunctionServiceOptions {
 class FunctionService {
  public:
   FunctionService(storage::ObjectStore& store, const runtime::Engine& engine,
-                  FunctionServiceOptions options = {});
+                  cache::CompiledFunctions& compiled, FunctionServiceOptions options = {});
 
   Result<void> create_bucket(std::string_view bucket);
   Result<void> delete_bucket(std::string_view bucket);
   Result<std::vector<storage::ObjectVersion>> list_bucket(std::string_view bucket);
 
-  // kInvalidComponent (nothing stored) unless `bytes` is a faas-exec component.
+  // kInvalidComponent (nothing stored) unless `bytes` is a faas-exec
+  // component. The compiled code is cached, so the first exec does not compile.
   Result<storage::ObjectVersion> upload(std::string_view bucket, std::string_view key,
                                         std::span<const uint8_t> bytes);
   Result<storage::Object> download(std::string_view bucket, std::string_view key,
@@ -63,10 +72,26 @@ class FunctionService {
                           const std::optional<std::string>& version_id, std::string_view input);
 
  private:
+  // The version an exec of `key` runs: pinned, recently checked (within the
+  // freshness window) or asked of the store.
+  Result<storage::ObjectVersion> current_version(std::string_view bucket, std::string_view key,
+                                                 const std::optional<std::string>& version_id);
+  void forget_version(std::string_view bucket, std::string_view key);
+  Result<cache::CompiledFunctions::Function> function_for(const storage::ObjectVersion& version,
+                                                          std::string_view bucket,
+                                                          ExecTimings& timings);
+
+  struct CheckedVersion {
+    storage::ObjectVersion version;
+    std::chrono::steady_clock::time_point checked;
+  };
+
   storage::ObjectStore& store_;
   const runtime::Engine& engine_;
+  cache::CompiledFunctions& compiled_;
   const FunctionServiceOptions options_;
-  CompiledFunctionCache cache_;
+  std::mutex versions_mutex_;
+  std::unordered_map<std::string, CheckedVersion> checked_versions_;  // "bucket/key"
 };
 
 }  // namespace wasmfaas::api

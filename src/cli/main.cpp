@@ -38,6 +38,28 @@ int main(int argc, char** argv) {
   serve->add_option("--drain-seconds", serve_options.drain_seconds,
                     "On SIGINT/SIGTERM, how long in-flight requests may finish")
       ->capture_default_str();
+  serve->add_option("--cache-dir", serve_options.cache_dir,
+                    "Directory for compiled code that survives restarts (\"\" for none)")
+      ->capture_default_str();
+  bool no_cache = false;
+  serve->add_flag("--no-cache", no_cache,
+                  "Download and compile on every exec, as the seed did (for comparison)");
+  int64_t freshness_ms = 0;
+  serve->add_option("--freshness-ms", freshness_ms,
+                    "How long an exec may run a key's version without asking the store "
+                    "whether it changed (0: ask every time)")
+      ->capture_default_str();
+  int64_t timeout_ms = serve_options.config.functions.invocation.timeout.count();
+  serve->add_option("--timeout-ms", timeout_ms, "Wall-clock limit of one execution")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--max-instances", serve_options.engine.max_instances,
+                    "Instances in the pooling allocator (concurrent executions)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  size_t memory_cache_mb = serve_options.config.compiled.memory_bytes >> 20;
+  serve->add_option("--memory-cache-mb", memory_cache_mb, "Compiled code kept in memory")
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -45,6 +67,12 @@ int main(int argc, char** argv) {
     if (input_option->count() > 0) run_options.input = input;
     return wasmfaas::cli::run_component(run_options);
   }
-  if (serve->parsed()) return wasmfaas::cli::serve(std::move(serve_options));
+  if (serve->parsed()) {
+    serve_options.config.functions.use_compiled_cache = !no_cache;
+    serve_options.config.functions.freshness_window = std::chrono::milliseconds(freshness_ms);
+    serve_options.config.functions.invocation.timeout = std::chrono::milliseconds(timeout_ms);
+    serve_options.config.compiled.memory_bytes = memory_cache_mb << 20;
+    return wasmfaas::cli::serve(std::move(serve_options));
+  }
   return 1;
 }

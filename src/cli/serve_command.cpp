@@ -65,10 +65,13 @@ int serve(ServeCommandOptions options) {
 
   auto store = storage::LocalStore::open(options.data_dir);
   if (!store) return fail("cannot open the data directory", store.error());
-  auto engine = runtime::Engine::create();
+  if (!options.cache_dir.empty()) options.config.compiled.disk_dir = options.cache_dir;
+  auto engine = runtime::Engine::create(options.engine);
   if (!engine) return fail("cannot create the engine", engine.error());
 
-  server::Server server(options.config, **store, **engine);
+  auto created = server::Server::create(options.config, **store, **engine);
+  if (!created) return fail("cannot set up the server", created.error());
+  server::Server& server = **created;
   if (options.deploy_dir) {
     auto deployed = server::deploy_directory_once(server.functions(), "functions",
                                                   *options.deploy_dir);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "runtime/engine.h"
 #include "server/server.h"
 
 namespace wasmfaas::cli {
@@ -14,7 +15,10 @@ struct ServeCommandOptions {
   // Deployed into the bucket `functions` when that bucket does not exist yet.
   std::optional<std::filesystem::path> deploy_dir;
   unsigned drain_seconds = 10;
+  // Serialized compiled code survives restarts here; "" keeps it in memory only.
+  std::string cache_dir = "cache";
   server::ServerConfig config;
+  runtime::EngineOptions engine;
 };
 
 // `wasmfaas serve`: runs the HTTP server on the embedded store until SIGINT

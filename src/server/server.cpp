@@ -2,9 +2,19 @@
 
 namespace wasmfaas::server {
 
-Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine)
+Result<std::unique_ptr<Server>> Server::create(ServerConfig config, storage::ObjectStore& store,
+                                               const runtime::Engine& engine) {
+  auto compiled = cache::CompiledFunctions::create(engine, config.compiled);
+  if (!compiled) return std::unexpected(compiled.error());
+  return std::unique_ptr<Server>(
+      new Server(std::move(config), store, engine, std::move(*compiled)));
+}
+
+Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
+               std::unique_ptr<cache::CompiledFunctions> compiled)
     : config_(std::move(config)),
-      service_(store, engine, config_.functions),
+      compiled_(std::move(compiled)),
+      service_(store, engine, *compiled_, config_.functions),
       exec_pool_(config_.exec_workers, config_.exec_queue),
       storage_pool_(config_.storage_workers, config_.storage_queue),
       router_(service_, exec_pool_, storage_pool_),

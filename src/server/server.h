@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <thread>
 
+#include <memory>
+
 #include "api/function_service.h"
+#include "cache/compiled_functions.h"
 #include "common/error.h"
 #include "http/http_server.h"
 #include "http/router.h"
@@ -24,6 +27,7 @@ struct ServerConfig {
   size_t storage_workers = 2;
   size_t storage_queue = 1024;
   api::FunctionServiceOptions functions;
+  cache::CompiledFunctionsOptions compiled;
 };
 
 // A whole wasmfaas server: the function service over a store and an engine,
@@ -32,7 +36,9 @@ struct ServerConfig {
 // in-process on port 0. start() and stop() from one controlling thread.
 class Server {
  public:
-  Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine);
+  // kInternal when the compiled-code cache directory cannot be used.
+  static Result<std::unique_ptr<Server>> create(ServerConfig config, storage::ObjectStore& store,
+                                                const runtime::Engine& engine);
 
   // Binds and serves; returns the bound port.
   Result<uint16_t> start();
@@ -41,10 +47,15 @@ class Server {
   size_t stop(std::chrono::milliseconds drain);
 
   api::FunctionService& functions() { return service_; }
+  const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
   size_t in_flight_requests() const { return http_.in_flight_requests(); }
 
  private:
+  Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
+         std::unique_ptr<cache::CompiledFunctions> compiled);
+
   ServerConfig config_;
+  std::unique_ptr<cache::CompiledFunctions> compiled_;
   api::FunctionService service_;
   http::WorkerPool exec_pool_;
   http::WorkerPool storage_pool_;

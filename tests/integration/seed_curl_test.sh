@@ -9,7 +9,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$BINARY" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" 2>"$WORK/server.log" &
+"$BINARY" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --cache-dir "$WORK/cache" \
+  2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 200); do
   PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\).*|\1|p' "$WORK/server.log")

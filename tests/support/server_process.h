@@ -14,6 +14,7 @@
 
 namespace wasmfaas::testing {
 
+// Compiled code is cached in "<data_dir>-cache".
 class ServerProcess {
  public:
   explicit ServerProcess(const std::filesystem::path& data_dir) {
@@ -24,8 +25,9 @@ class ServerProcess {
       dup2(pipe_fds[1], STDERR_FILENO);
       close(pipe_fds[0]);
       const std::string data = data_dir.string();
+      const std::string cache = data + "-cache";
       execl(WASMFAAS_BINARY, WASMFAAS_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-            data.c_str(), static_cast<char*>(nullptr));
+            data.c_str(), "--cache-dir", cache.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(pipe_fds[1]);

@@ -2,7 +2,9 @@
 // Test support: a whole wasmfaas server in-process on an ephemeral port,
 // over a LocalStore in a temp directory and the shared engine.
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "server/server.h"
 #include "storage/local/local_store.h"
@@ -13,10 +15,12 @@ namespace wasmfaas::testing {
 
 class TestServer {
  public:
-  explicit TestServer(server::ServerConfig config = {}) {
+  // With `data_dir`, several servers can share one store, as nodes do.
+  explicit TestServer(server::ServerConfig config = {},
+                      std::optional<std::filesystem::path> data_dir = std::nullopt) {
     config.http.port = 0;
-    store_ = std::move(*storage::LocalStore::open(dir_.path() / "data"));
-    server_ = std::make_unique<server::Server>(config, *store_, shared_engine());
+    store_ = std::move(*storage::LocalStore::open(data_dir.value_or(dir_.path() / "data")));
+    server_ = std::move(*server::Server::create(config, *store_, shared_engine()));
     auto port = server_->start();
     if (!port) throw std::runtime_error(port.error().message);
     port_ = *port;
