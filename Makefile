@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 WASMFAAS := $(BUILD_DIR)/src/cli/wasmfaas
 CTEST_PARALLEL ?= 2
 
-.PHONY: all deps configure build test run clean
+.PHONY: all deps configure build test run clean bench
 
 all: build
 
@@ -32,3 +32,9 @@ run: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Benchmarks (never part of `make test`): installs wasmtime-cli (same
+# Wasmtime release, for `wasmtime serve`) and wrk when missing.
+bench: build
+	@scripts/setup.sh --bench $(BUILD_DIR)/deps.cmake
+	@bench/run.sh

@@ -1,56 +1,73 @@
 # Builds WebAssembly components as part of the normal build:
-#  - add_c_component(): C sources -> core module (clang, wasm32-wasi, reactor)
-#    -> component (wasm-tools component new with the WASI preview1 adapter),
-#    using the faas-exec C bindings that wit-bindgen generates from wit/.
+#  - add_c_bindings(): C bindings for a WIT world (wit-bindgen c).
+#  - add_c_component(): C sources + bindings -> core module (clang-19,
+#    wasm32-wasi, reactor) -> component (wasm-tools component new with a
+#    WASI preview1 adapter).
 #  - add_wat_component(): component text -> binary (wasm-tools parse).
-# Each writes <OUTPUT_DIR>/<name>.wasm and a target <name>_component.
+# Components land in <OUTPUT_DIR>/<name>.wasm with a target <name>_component.
 
 find_program(WASM_CLANG NAMES clang-19 REQUIRED)
 # Example functions (deployed by `make run`) and test-only components.
 set(WASMFAAS_FUNCTIONS_DIR "${CMAKE_BINARY_DIR}/functions")
 set(WASMFAAS_TEST_COMPONENTS_DIR "${CMAKE_BINARY_DIR}/test-components")
-set(WASMFAAS_C_BINDINGS_DIR "${CMAKE_BINARY_DIR}/bindings/c")
-file(MAKE_DIRECTORY "${WASMFAAS_FUNCTIONS_DIR}" "${WASMFAAS_TEST_COMPONENTS_DIR}"
-     "${WASMFAAS_C_BINDINGS_DIR}")
+file(MAKE_DIRECTORY "${WASMFAAS_FUNCTIONS_DIR}" "${WASMFAAS_TEST_COMPONENTS_DIR}")
 
-file(GLOB_RECURSE WASMFAAS_WIT_FILES CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/wit/*.wit")
-set(WASMFAAS_C_BINDINGS
-  "${WASMFAAS_C_BINDINGS_DIR}/faas_exec.c"
-  "${WASMFAAS_C_BINDINGS_DIR}/faas_exec.h"
-  "${WASMFAAS_C_BINDINGS_DIR}/faas_exec_component_type.o")
-add_custom_command(
-  OUTPUT ${WASMFAAS_C_BINDINGS}
-  COMMAND "${WIT_BINDGEN}" c --world faas-exec --out-dir "${WASMFAAS_C_BINDINGS_DIR}"
-          "${PROJECT_SOURCE_DIR}/wit"
-  DEPENDS ${WASMFAAS_WIT_FILES}
-  COMMENT "wit-bindgen c: faas-exec bindings"
-  VERBATIM)
-add_custom_target(faas_exec_c_bindings DEPENDS ${WASMFAAS_C_BINDINGS})
+# add_c_bindings(<name> WIT_DIR <dir> WORLD <world> PREFIX <file prefix>)
+# Writes <build>/bindings/<name>/<prefix>.{c,h} and <prefix>_component_type.o.
+function(add_c_bindings name)
+  cmake_parse_arguments(ARG "" "WIT_DIR;WORLD;PREFIX" "" ${ARGN})
+  set(dir "${CMAKE_BINARY_DIR}/bindings/${name}")
+  file(MAKE_DIRECTORY "${dir}")
+  file(GLOB_RECURSE wit_files CONFIGURE_DEPENDS "${ARG_WIT_DIR}/*.wit")
+  set(outputs "${dir}/${ARG_PREFIX}.c" "${dir}/${ARG_PREFIX}.h"
+              "${dir}/${ARG_PREFIX}_component_type.o")
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND "${WIT_BINDGEN}" c --world "${ARG_WORLD}" --out-dir "${dir}" "${ARG_WIT_DIR}"
+    DEPENDS ${wit_files}
+    COMMENT "wit-bindgen c: ${ARG_WORLD}"
+    VERBATIM)
+  add_custom_target(${name}_bindings DEPENDS ${outputs})
+  set_target_properties(${name}_bindings PROPERTIES
+    BINDINGS_DIR "${dir}" BINDINGS_SOURCES "${dir}/${ARG_PREFIX}.c"
+    BINDINGS_OBJECT "${dir}/${ARG_PREFIX}_component_type.o")
+endfunction()
 
-# add_c_component(<name> OUTPUT_DIR <dir> SOURCES <file>... [INCLUDE_DIRS <dir>...])
+add_c_bindings(faas_exec WIT_DIR "${PROJECT_SOURCE_DIR}/wit" WORLD faas-exec PREFIX faas_exec)
+
+# add_c_component(<name> OUTPUT_DIR <dir> SOURCES <file>... [INCLUDE_DIRS <dir>...]
+#                 [BINDINGS <bindings name>] [ADAPTER <preview1 adapter>] [CXX])
+# BINDINGS defaults to faas_exec and ADAPTER to the reactor adapter.
 function(add_c_component name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR;BINDINGS;ADAPTER" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  if(NOT ARG_BINDINGS)
+    set(ARG_BINDINGS faas_exec)
+  endif()
+  if(NOT ARG_ADAPTER)
+    set(ARG_ADAPTER "${WASI_ADAPTER_REACTOR}")
+  endif()
+  get_target_property(bindings_dir ${ARG_BINDINGS}_bindings BINDINGS_DIR)
+  get_target_property(bindings_source ${ARG_BINDINGS}_bindings BINDINGS_SOURCES)
+  get_target_property(bindings_object ${ARG_BINDINGS}_bindings BINDINGS_OBJECT)
   set(core "${CMAKE_CURRENT_BINARY_DIR}/${name}.core.wasm")
   set(component "${ARG_OUTPUT_DIR}/${name}.wasm")
-  set(include_flags "-I${WASMFAAS_C_BINDINGS_DIR}")
+  set(include_flags "-I${bindings_dir}")
   foreach(dir IN LISTS ARG_INCLUDE_DIRS)
     list(APPEND include_flags "-I${dir}")
   endforeach()
   add_custom_command(
     OUTPUT "${core}"
     COMMAND "${WASM_CLANG}" --target=wasm32-wasi -mexec-model=reactor -O2 -Wall -Werror
-            ${include_flags} ${ARG_SOURCES}
-            "${WASMFAAS_C_BINDINGS_DIR}/faas_exec.c"
-            "${WASMFAAS_C_BINDINGS_DIR}/faas_exec_component_type.o"
+            ${include_flags} ${ARG_SOURCES} "${bindings_source}" "${bindings_object}"
             -o "${core}"
-    DEPENDS ${ARG_SOURCES} ${WASMFAAS_C_BINDINGS}
+    DEPENDS ${ARG_SOURCES} ${ARG_BINDINGS}_bindings "${bindings_source}"
     COMMENT "clang wasm32-wasi: ${name}"
     VERBATIM)
   add_custom_command(
     OUTPUT "${component}"
     COMMAND "${WASM_TOOLS}" component new "${core}"
-            --adapt "wasi_snapshot_preview1=${WASI_ADAPTER_REACTOR}" -o "${component}"
-    DEPENDS "${core}" "${WASI_ADAPTER_REACTOR}"
+            --adapt "wasi_snapshot_preview1=${ARG_ADAPTER}" -o "${component}"
+    DEPENDS "${core}" "${ARG_ADAPTER}"
     COMMENT "wasm-tools component new: ${name}"
     VERBATIM)
   add_custom_target(${name}_component ALL DEPENDS "${component}")

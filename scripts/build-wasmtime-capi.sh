@@ -4,7 +4,8 @@
 #   <prefix>/lib/libwasmfaas_wasmtime.a
 #   <prefix>/include/...              the crate's C/C++ headers and ours
 #   <prefix>/include/wasmtime/conf.h  generated for exactly the enabled features
-#   <prefix>/share/wasi_snapshot_preview1.reactor.wasm
+#   <prefix>/share/wasi_snapshot_preview1.{reactor,proxy}.wasm
+#   <prefix>/share/wasi-http-wit/     WIT of wasi:http (benchmark component)
 # The prefix is keyed by a hash of the crate's manifest, lock file and the
 # compiler, so a second run costs nothing.
 set -euo pipefail
@@ -16,7 +17,7 @@ CRATE_DIR="$ROOT/runtime-capi"
 source "$ROOT/scripts/versions.sh"
 
 key=$( (cd "$CRATE_DIR" && cat Cargo.toml Cargo.lock $(find src include -type f | sort);
-        cat "$ROOT/cmake/generate-wasmtime-conf.cmake"; rustc --version) | sha256sum | cut -c1-16)
+        cat "$ROOT/cmake/generate-wasmtime-conf.cmake" "$0"; rustc --version) | sha256sum | cut -c1-16)
 prefix="$CACHE_DIR/wasmtime/$WASMTIME_VERSION-$key"
 if [ -f "$prefix/.complete" ]; then
   echo "$prefix"
@@ -38,13 +39,15 @@ def find(name):
     return next(p for p in meta["packages"] if p["name"] == name)
 impl = find("wasmtime-c-api-impl")
 adapter = find("wasi-preview1-component-adapter-provider")
+http = find("wasmtime-wasi-http")
 features = next(n["features"] for n in meta["resolve"]["nodes"] if n["id"] == impl["id"])
 print(os.path.dirname(impl["manifest_path"]))
 print(os.path.dirname(adapter["manifest_path"]))
+print(os.path.dirname(http["manifest_path"]))
 print(";".join(sorted(features)))
 '
 }
-{ read -r impl_dir; read -r adapter_dir; read -r features; } < <(echo "$metadata" | read_metadata)
+{ read -r impl_dir; read -r adapter_dir; read -r http_dir; read -r features; } < <(echo "$metadata" | read_metadata)
 
 staging="$prefix.tmp.$$"
 rm -rf "$staging"
@@ -56,7 +59,10 @@ rm -f "$staging/include/wasmtime/conf.h.in"
 cmake -DCONF_IN="$impl_dir/include/wasmtime/conf.h.in" \
       -DCONF_OUT="$staging/include/wasmtime/conf.h" \
       -DFEATURES="$features" -P "$ROOT/cmake/generate-wasmtime-conf.cmake"
-cp "$adapter_dir/artefacts/wasi_snapshot_preview1.reactor.wasm" "$staging/share/"
+cp "$adapter_dir/artefacts/wasi_snapshot_preview1.reactor.wasm" \
+   "$adapter_dir/artefacts/wasi_snapshot_preview1.proxy.wasm" "$staging/share/"
+# The wasi:http WIT of the same release, for the wasi:http benchmark component.
+cp -r "$http_dir/wit" "$staging/share/wasi-http-wit"
 echo "$features" > "$staging/features.txt"
 touch "$staging/.complete"
 rm -rf "$prefix"

@@ -4,10 +4,16 @@
 # caching slow builds under $WASMFAAS_CACHE_DIR (default ~/.cache/wasmfaas),
 # then writes the CMake file with their paths.
 #
-#   scripts/setup.sh <deps.cmake to write>
+#   scripts/setup.sh [--bench] <deps.cmake to write>
+# --bench also installs the benchmark tools (wrk, wasmtime-cli).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=0
+if [ "${1:-}" = "--bench" ]; then
+  BENCH=1
+  shift
+fi
 DEPS_FILE=${1:-$ROOT/build/deps.cmake}
 CACHE_DIR=${WASMFAAS_CACHE_DIR:-$HOME/.cache/wasmfaas}
 # shellcheck source=versions.sh
@@ -17,7 +23,7 @@ log() { echo "[setup] $*" >&2; }
 
 install_apt_packages() {
   local missing=()
-  for package in "${APT_PACKAGES[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
       missing+=("$package")
   done
@@ -54,10 +60,15 @@ install_cargo_tool() {
   cargo install --quiet --locked --root "$CACHE_DIR/tools" "$crate@$version"
 }
 
-install_apt_packages
+install_apt_packages "${APT_PACKAGES[@]}"
 check_rust
 install_cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 install_cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" wit-bindgen
+if [ "$BENCH" = 1 ]; then
+  install_apt_packages "${BENCH_APT_PACKAGES[@]}"
+  # `wasmtime serve` of the very release wasmfaas embeds (a long build, once).
+  install_cargo_tool wasmtime-cli "$WASMTIME_VERSION" wasmtime
+fi
 WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
 
 mkdir -p "$(dirname "$DEPS_FILE")"
@@ -66,6 +77,8 @@ cat >"$DEPS_FILE.tmp" <<CMAKE
 set(WASMTIME_VERSION "$WASMTIME_VERSION")
 set(WASMTIME_PREFIX "$WASMTIME_PREFIX")
 set(WASI_ADAPTER_REACTOR "$WASMTIME_PREFIX/share/wasi_snapshot_preview1.reactor.wasm")
+set(WASI_ADAPTER_PROXY "$WASMTIME_PREFIX/share/wasi_snapshot_preview1.proxy.wasm")
+set(WASI_HTTP_WIT_DIR "$WASMTIME_PREFIX/share/wasi-http-wit")
 set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
 set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
 CMAKE

@@ -11,3 +11,6 @@ APT_PACKAGES=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
 )
+
+# Only for `make bench`.
+BENCH_APT_PACKAGES=(wrk procps)

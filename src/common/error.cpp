@@ -13,6 +13,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kStorageRejected: return "storage_rejected";
+    case ErrorCode::kBadOutput: return "bad_output";
     case ErrorCode::kOverloaded: return "overloaded";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kHeadersTooLarge: return "headers_too_large";

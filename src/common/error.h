@@ -18,6 +18,8 @@ enum class ErrorCode {
   kTimeout,           // the guest or an operation ran out of time
   kResourceExhausted, // a limit was hit (memory, output size, queue)
   kUnavailable,       // a dependency (storage) cannot serve now
+  kStorageRejected,   // the storage backend refused (access denied, bad signature)
+  kBadOutput,         // the function's output is unusable (too large)
   kOverloaded,        // the worker pool's queue is full; retry later
   kPayloadTooLarge,   // a request body over its limit
   kHeadersTooLarge,   // request headers over their limit

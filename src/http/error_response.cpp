@@ -16,6 +16,8 @@ beast_http::status status_for(ErrorCode code) {
     case ErrorCode::kTimeout: return status::gateway_timeout;
     case ErrorCode::kResourceExhausted: return status::internal_server_error;
     case ErrorCode::kUnavailable: return status::service_unavailable;
+    case ErrorCode::kStorageRejected: return status::bad_gateway;
+    case ErrorCode::kBadOutput: return status::bad_gateway;
     case ErrorCode::kOverloaded: return status::service_unavailable;
     case ErrorCode::kPayloadTooLarge: return status::payload_too_large;
     case ErrorCode::kHeadersTooLarge: return status::request_header_fields_too_large;

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+
+namespace wasmfaas::storage::s3 {
+
+struct HttpRequest {
+  std::string method;
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lowercase names
+  std::string body;
+
+  std::string header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{30000};
+};
+
+// A blocking HTTP/1.1 client on libcurl with pooled keep-alive connections:
+// each request borrows an easy handle (which keeps its connection open) and
+// returns it. Transport failures (refused, reset, timed out) are
+// kUnavailable; any HTTP status is a response. Thread-safe.
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  Result<HttpResponse> send(const HttpRequest& request);
+
+ private:
+  void* borrow();
+  void give_back(void* handle);
+
+  const HttpClientOptions options_;
+  std::mutex mutex_;
+  std::vector<void*> idle_;  // CURL* handles
+};
+
+}  // namespace wasmfaas::storage::s3
