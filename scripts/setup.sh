@@ -60,10 +60,25 @@ install_cargo_tool() {
   cargo install --quiet --locked --root "$CACHE_DIR/tools" "$crate@$version"
 }
 
+# install_go_tool <package> <version> <binary>: `go install` pinned, into the
+# cache; a stamp file records the version (the binary cannot tell it).
+install_go_tool() {
+  local package=$1 version=$2 binary=$3
+  local stamp="$CACHE_DIR/tools/$binary.version"
+  if [ -x "$CACHE_DIR/tools/bin/$binary" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+    return
+  fi
+  command -v go >/dev/null || { log "go not found: install Go (1.22+) and retry"; exit 1; }
+  log "go install $package@$version (once; cached in $CACHE_DIR/tools)"
+  GOBIN="$CACHE_DIR/tools/bin" go install "$package@$version"
+  echo "$version" > "$stamp"
+}
+
 install_apt_packages "${APT_PACKAGES[@]}"
 check_rust
 install_cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 install_cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" wit-bindgen
+install_go_tool github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" versitygw
 if [ "$BENCH" = 1 ]; then
   install_apt_packages "${BENCH_APT_PACKAGES[@]}"
   # `wasmtime serve` of the very release wasmfaas embeds (a long build, once).
@@ -81,6 +96,7 @@ set(WASI_ADAPTER_PROXY "$WASMTIME_PREFIX/share/wasi_snapshot_preview1.proxy.wasm
 set(WASI_HTTP_WIT_DIR "$WASMTIME_PREFIX/share/wasi-http-wit")
 set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
 set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
+set(VERSITYGW "$CACHE_DIR/tools/bin/versitygw")
 CMAKE
 # Rewrite only on change, so that CMake does not reconfigure needlessly.
 if cmp -s "$DEPS_FILE.tmp" "$DEPS_FILE"; then rm "$DEPS_FILE.tmp"; else mv "$DEPS_FILE.tmp" "$DEPS_FILE"; fi

@@ -3,6 +3,7 @@ WASMTIME_VERSION=48.0.8        # crate wasmtime-c-api-impl (runtime-capi/Cargo.t
 WASM_TOOLS_VERSION=1.263.0     # cargo install wasm-tools
 WIT_BINDGEN_VERSION=0.63.0     # cargo install wit-bindgen-cli
 MIN_RUST_VERSION=1.95.0        # what wasmtime-c-api-impl 48 requires
+VERSITYGW_VERSION=v1.7.0       # go install: the real S3 server the tests start
 
 # Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
 APT_PACKAGES=(

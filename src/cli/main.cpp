@@ -23,7 +23,20 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
   serve->add_option("--listen", serve_options.listen, "Address to listen on, HOST:PORT")
       ->capture_default_str();
+  serve->add_option("--store", serve_options.store, "Where functions live: local or s3")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"local", "s3"}));
   serve->add_option("--data-dir", serve_options.data_dir, "Directory of the embedded store")
+      ->capture_default_str();
+  serve->add_option("--s3-endpoint", serve_options.s3.endpoint,
+                    "S3 endpoint URL (default: AWS_ENDPOINT_URL)");
+  serve->add_option("--s3-region", serve_options.s3.region,
+                    "S3 region (default: AWS_REGION, else us-east-1)");
+  bool virtual_hosted = false;
+  serve->add_flag("--s3-virtual-hosted", virtual_hosted,
+                  "Address buckets as bucket.host instead of host/bucket");
+  int64_t s3_timeout_ms = serve_options.s3.request_timeout.count();
+  serve->add_option("--s3-timeout-ms", s3_timeout_ms, "Timeout of one S3 request")
       ->capture_default_str();
   serve->add_option("--deploy-examples", serve_options.deploy_dir,
                     "Directory of *.wasm to deploy into bucket 'functions' on first start");
@@ -72,6 +85,8 @@ int main(int argc, char** argv) {
     serve_options.config.functions.freshness_window = std::chrono::milliseconds(freshness_ms);
     serve_options.config.functions.invocation.timeout = std::chrono::milliseconds(timeout_ms);
     serve_options.config.compiled.memory_bytes = memory_cache_mb << 20;
+    serve_options.s3.path_style = !virtual_hosted;
+    serve_options.s3.request_timeout = std::chrono::milliseconds(s3_timeout_ms);
     return wasmfaas::cli::serve(std::move(serve_options));
   }
   return 1;

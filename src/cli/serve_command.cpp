@@ -46,6 +46,22 @@ void raise_open_file_limit() {
   }
 }
 
+Result<std::unique_ptr<storage::ObjectStore>> open_store(ServeCommandOptions& options) {
+  if (options.store == "local") {
+    auto local = storage::LocalStore::open(options.data_dir);
+    if (!local) return std::unexpected(local.error());
+    return std::unique_ptr<storage::ObjectStore>(std::move(*local));
+  }
+  if (options.store == "s3") {
+    storage::apply_aws_environment(options.s3);
+    auto s3 = storage::S3Store::open(options.s3);
+    if (!s3) return std::unexpected(s3.error());
+    return std::unique_ptr<storage::ObjectStore>(std::move(*s3));
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "--store must be 'local' or 's3', not '" + options.store + "'");
+}
+
 }  // namespace
 
 int serve(ServeCommandOptions options) {
@@ -63,8 +79,8 @@ int serve(ServeCommandOptions options) {
   options.config.http.address = listen->first;
   options.config.http.port = listen->second;
 
-  auto store = storage::LocalStore::open(options.data_dir);
-  if (!store) return fail("cannot open the data directory", store.error());
+  auto store = open_store(options);
+  if (!store) return fail("cannot open the store", store.error());
   if (!options.cache_dir.empty()) options.config.compiled.disk_dir = options.cache_dir;
   auto engine = runtime::Engine::create(options.engine);
   if (!engine) return fail("cannot create the engine", engine.error());
@@ -84,7 +100,9 @@ int serve(ServeCommandOptions options) {
   auto port = server.start();
   if (!port) return fail("cannot start", port.error());
   std::cerr << "wasmfaas: serving on http://" << options.config.http.address << ":" << *port
-            << " (data in " << options.data_dir.string() << ")" << std::endl;
+            << " (store: "
+            << (options.store == "s3" ? "s3 " + options.s3.endpoint : options.data_dir.string())
+            << ")" << std::endl;
 
   int received = 0;
   sigwait(&stop_signals, &received);

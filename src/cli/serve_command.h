@@ -5,13 +5,17 @@
 #include <string>
 
 #include "runtime/engine.h"
+#include "storage/s3/s3_store.h"
 #include "server/server.h"
 
 namespace wasmfaas::cli {
 
 struct ServeCommandOptions {
   std::string listen = "127.0.0.1:3000";
+  std::string store = "local";  // "local" or "s3"
   std::filesystem::path data_dir = "./data";
+  // For --store s3; empty fields come from the AWS_* environment variables.
+  storage::S3Config s3;
   // Deployed into the bucket `functions` when that bucket does not exist yet.
   std::optional<std::filesystem::path> deploy_dir;
   unsigned drain_seconds = 10;

@@ -189,8 +189,8 @@ Result<s3::HttpResponse> S3Store::send(const Call& call) {
   Result<s3::HttpResponse> response;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (attempt > 0) {
-      // Exponential backoff with full jitter: 25 ms, 50 ms, ... at most.
-      std::uniform_int_distribution<int> jitter(0, 25 << (attempt - 1));
+      // Exponential backoff with full jitter: up to 50 ms, 100 ms, ...
+      std::uniform_int_distribution<int> jitter(1, 50 << (attempt - 1));
       std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
     }
     response = send_once(call);
@@ -272,10 +272,11 @@ Result<ObjectVersion> S3Store::put_object(std::string_view bucket, std::string_v
   if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
   if (auto ok = validate_object_key(key); !ok) return std::unexpected(ok.error());
   const std::string sha256 = sha256_hex(data);
-  // Not retried: with versioning a repeated PUT would add a version.
+  // PUT is idempotent in content: should a retried attempt follow one that
+  // did succeed, the key gets a second version with the same bytes.
   auto response = send({"PUT", std::string(bucket), std::string(key), {},
                         {{"content-type", "application/wasm"}, {"x-amz-meta-sha256", sha256}},
-                        std::string(data.begin(), data.end()), false});
+                        std::string(data.begin(), data.end()), true});
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
   ObjectVersion version;

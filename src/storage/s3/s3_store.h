@@ -18,7 +18,7 @@ struct S3Config {
   bool path_style = true;  // http://host/bucket/key; false: http://bucket.host/key
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{30000};
-  int max_attempts = 3;  // for idempotent requests
+  int max_attempts = 4;  // for idempotent requests
 };
 
 // Reads AWS_ENDPOINT_URL, AWS_REGION (or AWS_DEFAULT_REGION),

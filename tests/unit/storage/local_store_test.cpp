@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/temp_dir.h"
 #include "unit/storage/object_store_conformance.h"
@@ -30,6 +31,23 @@ INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreConformance, ::testing::Values(local_
                          [](const auto& info) { return info.param.name; });
 
 std::vector<uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
+
+TEST(LocalStoreTest, ConcurrentVersionsOfOneKeyAreAllKept) {
+  TempDir dir;
+  auto store = std::move(*LocalStore::open(dir.path()));
+  ASSERT_TRUE(store->create_bucket("conc").has_value());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        EXPECT_TRUE(
+            store->put_object("conc", "shared", bytes(std::to_string(t * 100 + i))).has_value());
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store->list_versions("conc", "shared").value().size(), 40u);
+}
 
 TEST(LocalStoreTest, DataSurvivesReopening) {
   TempDir dir;

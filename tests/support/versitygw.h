@@ -1,0 +1,104 @@
+#pragma once
+// Test support: a real S3 server (versitygw, POSIX backend with versioning)
+// started on a free loopback port with generated credentials, stopped with
+// the object. The binary comes from the set-up (WASMFAAS_VERSITYGW).
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "common/hash.h"
+#include "storage/s3/s3_store.h"
+#include "support/temp_dir.h"
+
+namespace wasmfaas::testing {
+
+inline uint16_t free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class VersityGateway {
+ public:
+  VersityGateway()
+      : port_(free_port()), access_key_("AK" + random_hex(8)), secret_key_(random_hex(20)) {
+    for (const char* sub : {"root", "versions", "meta"}) {
+      std::filesystem::create_directories(dir_.path() / sub);
+    }
+    start();
+  }
+  ~VersityGateway() { stop(); }
+
+  void start() {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string listen = "127.0.0.1:" + std::to_string(port_);
+      const std::string root = (dir_.path() / "root").string();
+      const std::string versions = (dir_.path() / "versions").string();
+      const std::string meta = (dir_.path() / "meta").string();
+      execl(WASMFAAS_VERSITYGW, WASMFAAS_VERSITYGW, "--port", listen.c_str(), "--access",
+            access_key_.c_str(), "--secret", secret_key_.c_str(), "--region", "us-east-1",
+            "--quiet", "posix", "--versioning-dir", versions.c_str(), "--sidecar", meta.c_str(),
+            root.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // Ready when it accepts connections.
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      boost::asio::io_context io_context;
+      boost::asio::ip::tcp::socket socket(io_context);
+      boost::system::error_code error;
+      socket.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, error);
+      if (!error) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("versitygw did not start");
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  storage::S3Config config() const {
+    storage::S3Config config;
+    config.endpoint = "http://127.0.0.1:" + std::to_string(port_);
+    config.region = "us-east-1";
+    config.credentials = {access_key_, secret_key_, ""};
+    config.connect_timeout = std::chrono::milliseconds(500);
+    config.request_timeout = std::chrono::milliseconds(5000);
+    return config;
+  }
+
+  std::unique_ptr<storage::S3Store> open_store() const {
+    return std::move(*storage::S3Store::open(config()));
+  }
+
+ private:
+  TempDir dir_;
+  uint16_t port_;
+  std::string access_key_;
+  std::string secret_key_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace wasmfaas::testing
