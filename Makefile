@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 WASMFAAS := $(BUILD_DIR)/src/cli/wasmfaas
 CTEST_PARALLEL ?= 2
 
-.PHONY: all deps configure build test run clean bench
+.PHONY: all deps configure build test run clean bench test-asan fuzz
 
 all: build
 
@@ -38,3 +38,30 @@ clean:
 bench: build
 	@scripts/setup.sh --bench $(BUILD_DIR)/deps.cmake
 	@bench/run.sh
+
+# Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
+# (Wasmtime itself is Rust and not instrumented). Not part of `make test`.
+ASAN_BUILD_DIR ?= build-asan
+test-asan:
+	@scripts/setup.sh $(ASAN_BUILD_DIR)/deps.cmake
+	@cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWASMFAAS_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD_DIR)
+	@ASAN_OPTIONS=$(ASAN_OPTIONS_FOR_WASMTIME) UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j $(CTEST_PARALLEL)
+# Wasmtime handles SIGSEGV itself (traps, guard pages) and reserves large
+# address ranges; ASan must leave both alone.
+ASAN_OPTIONS_FOR_WASMTIME := handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:detect_leaks=1:abort_on_error=1
+
+# libFuzzer on the parsers of untrusted input (fuzz/), FUZZ_SECONDS each.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/setup.sh --fuzz $(BUILD_DIR)/deps.cmake
+	@cmake -S fuzz -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 >/dev/null
+	@cmake --build $(FUZZ_BUILD_DIR)
+	@for target in multipart request_target names; do \
+	  mkdir -p $(FUZZ_BUILD_DIR)/corpus/$$target; \
+	  echo "== fuzz_$$target ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_BUILD_DIR)/fuzz_$$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(FUZZ_BUILD_DIR)/corpus/$$target fuzz/seeds/$$target || exit 1; \
+	done

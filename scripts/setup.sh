@@ -4,16 +4,19 @@
 # caching slow builds under $WASMFAAS_CACHE_DIR (default ~/.cache/wasmfaas),
 # then writes the CMake file with their paths.
 #
-#   scripts/setup.sh [--bench] <deps.cmake to write>
-# --bench also installs the benchmark tools (wrk, wasmtime-cli).
+#   scripts/setup.sh [--bench] [--fuzz] <deps.cmake to write>
+# --bench also installs the benchmark tools (wrk, wasmtime-cli); --fuzz the
+# fuzzing runtime (libFuzzer for clang-19).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=0
-if [ "${1:-}" = "--bench" ]; then
-  BENCH=1
+FUZZ=0
+while [ "${1:-}" = "--bench" ] || [ "${1:-}" = "--fuzz" ]; do
+  [ "$1" = "--bench" ] && BENCH=1
+  [ "$1" = "--fuzz" ] && FUZZ=1
   shift
-fi
+done
 DEPS_FILE=${1:-$ROOT/build/deps.cmake}
 CACHE_DIR=${WASMFAAS_CACHE_DIR:-$HOME/.cache/wasmfaas}
 # shellcheck source=versions.sh
@@ -84,6 +87,7 @@ if [ "$BENCH" = 1 ]; then
   # `wasmtime serve` of the very release wasmfaas embeds (a long build, once).
   install_cargo_tool wasmtime-cli "$WASMTIME_VERSION" wasmtime
 fi
+[ "$FUZZ" = 1 ] && install_apt_packages "${FUZZ_APT_PACKAGES[@]}"
 WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
 
 mkdir -p "$(dirname "$DEPS_FILE")"

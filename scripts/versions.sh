@@ -13,5 +13,8 @@ APT_PACKAGES=(
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
 )
 
+# Only for `make fuzz` (libFuzzer and the sanitizer runtimes for clang-19).
+FUZZ_APT_PACKAGES=(libclang-rt-19-dev)
+
 # Only for `make bench`.
 BENCH_APT_PACKAGES=(wrk procps)

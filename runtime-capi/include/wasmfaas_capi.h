@@ -4,6 +4,7 @@
 #define WASMFAAS_CAPI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <wasi.h>
 
@@ -22,6 +23,12 @@ void wasmfaas_wasi_config_capture_output(wasi_config_t *config,
                                          void *stdout_data,
                                          wasmfaas_write_callback_t stderr_callback,
                                          void *stderr_data);
+
+// Limits each linear memory of `store` (a wasmtime_store_t*) to
+// `memory_bytes` and each table to `table_elements`; growing past either
+// traps ("forcing trap when growing memory ..."), unlike the C API's
+// wasmtime_store_limiter, whose refused growth the host cannot see.
+void wasmfaas_store_limit_growth(void *store, uint64_t memory_bytes, uint64_t table_elements);
 
 #ifdef __cplusplus
 }

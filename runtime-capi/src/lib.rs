@@ -5,3 +5,4 @@
 pub use wasmtime_c_api::*;
 
 mod output_capture;
+mod store_limits;

@@ -1,5 +1,11 @@
 #include "api/function_service.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api/reserved_keys.h"
 #include "common/hash.h"
 
 namespace wasmfaas::api {
@@ -15,7 +21,28 @@ std::string version_cache_key(std::string_view bucket, std::string_view key) {
   return std::string(bucket) + "/" + std::string(key);
 }
 
+// Functions cannot live under the reserved prefix.
+Result<void> check_function_key(std::string_view key) {
+  if (is_reserved_key(key)) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "keys under '" + std::string(kReservedPrefix) + "' are reserved");
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string_view exec_outcome(const std::optional<Error>& error) {
+  if (!error) return "ok";
+  switch (error->code) {
+    case ErrorCode::kTrap: return "trap";
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kResourceExhausted:
+      return error->message.find("fuel") != std::string::npos ? "fuel" : "memory";
+    case ErrorCode::kBadOutput: return "bad_output";
+    default: return "error";
+  }
+}
 
 FunctionService::FunctionService(storage::ObjectStore& store, const runtime::Engine& engine,
                                  cache::CompiledFunctions& compiled,
@@ -32,12 +59,15 @@ Result<void> FunctionService::delete_bucket(std::string_view bucket) {
 }
 
 Result<std::vector<storage::ObjectVersion>> FunctionService::list_bucket(std::string_view bucket) {
-  return store_.list_objects(bucket);
+  auto objects = store_.list_objects(bucket);
+  if (objects) std::erase_if(*objects, [](const auto& object) { return is_reserved_key(object.key); });
+  return objects;
 }
 
 Result<storage::ObjectVersion> FunctionService::upload(std::string_view bucket,
                                                        std::string_view key,
                                                        std::span<const uint8_t> bytes) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   // Refuse early what the store would refuse, before spending a compile.
   auto exists = store_.bucket_exists(bucket);
   if (!exists) return std::unexpected(exists.error());
@@ -53,11 +83,13 @@ Result<storage::ObjectVersion> FunctionService::upload(std::string_view bucket,
 
 Result<storage::Object> FunctionService::download(std::string_view bucket, std::string_view key,
                                                   const std::optional<std::string>& version_id) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   return store_.get_object(bucket, key, version_id);
 }
 
 Result<void> FunctionService::delete_file(std::string_view bucket, std::string_view key,
                                           const std::optional<std::string>& version_id) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   forget_version(bucket, key);
   if (version_id) return store_.delete_object_version(bucket, key, *version_id);
   return store_.delete_object(bucket, key);
@@ -65,6 +97,7 @@ Result<void> FunctionService::delete_file(std::string_view bucket, std::string_v
 
 Result<std::vector<storage::ObjectVersion>> FunctionService::versions(std::string_view bucket,
                                                                       std::string_view key) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   return store_.list_versions(bucket, key);
 }
 
@@ -75,23 +108,27 @@ void FunctionService::forget_version(std::string_view bucket, std::string_view k
 
 Result<storage::ObjectVersion> FunctionService::current_version(
     std::string_view bucket, std::string_view key, const std::optional<std::string>& version_id) {
-  if (version_id || options_.freshness_window.count() <= 0) {
-    return store_.head_object(bucket, key, version_id);
-  }
+  if (version_id) return store_.head_object(bucket, key, version_id);
   const std::string cache_key = version_cache_key(bucket, key);
   const auto now = Clock::now();
+  std::optional<CheckedVersion> known;
   {
     std::lock_guard lock(versions_mutex_);
-    const auto it = checked_versions_.find(cache_key);
-    if (it != checked_versions_.end() && now - it->second.checked < options_.freshness_window) {
-      return it->second.version;
+    if (const auto it = checked_versions_.find(cache_key); it != checked_versions_.end()) {
+      known = it->second;
     }
   }
+  if (known && now - known->checked < options_.freshness_window) return known->version;
   auto version = store_.head_object(bucket, key, std::nullopt);
   if (version) {
     std::lock_guard lock(versions_mutex_);
     checked_versions_[cache_key] = CheckedVersion{*version, now};
+    return version;
   }
+  // Storage unreachable: keep serving the version this node last saw, so
+  // that functions already compiled here keep working through an outage.
+  if (version.error().code == ErrorCode::kUnavailable && known) return known->version;
+  if (version.error().code == ErrorCode::kNotFound) forget_version(bucket, key);
   return version;
 }
 
@@ -118,7 +155,19 @@ Result<cache::CompiledFunctions::Function> FunctionService::function_for(
 
 Result<ExecResult> FunctionService::exec(std::string_view bucket, std::string_view key,
                                          const std::optional<std::string>& version_id,
-                                         std::string_view input) {
+                                         std::string_view input, const ExecContext& context) {
+  const auto started = Clock::now();
+  runtime::CapturedLogs logs;
+  auto result = run(bucket, key, version_id, input, context, logs);
+  report(bucket, key, context, result, logs, since(started));
+  return result;
+}
+
+Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_view key,
+                                        const std::optional<std::string>& version_id,
+                                        std::string_view input, const ExecContext& context,
+                                        runtime::CapturedLogs& logs) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   ExecResult result;
   const auto started = Clock::now();
   auto version = current_version(bucket, key, version_id);
@@ -128,19 +177,72 @@ Result<ExecResult> FunctionService::exec(std::string_view bucket, std::string_vi
   auto function = function_for(*version, bucket, result.timings);
   if (!function) return std::unexpected(function.error());
 
-  auto invocation = runtime::Invocation::start(engine_, **function, options_.invocation);
-  if (!invocation) return std::unexpected(invocation.error());
-  auto output = invocation->call(input);
-  result.logs = invocation->logs();
-  result.timings.instantiate = invocation->timings().instantiate;
-  result.timings.exec = invocation->timings().call;
+  runtime::InvocationOptions limits = options_.invocation;
+  if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);
+  Result<std::string> output;
+  {
+    metrics::Gauge* in_use = options_.reporting.instances_in_use;
+    if (in_use) in_use->add(1);
+    auto invocation = runtime::Invocation::start(engine_, **function, limits);
+    if (invocation) {
+      output = invocation->call(input);
+      logs = invocation->logs();
+      result.timings.instantiate = invocation->timings().instantiate;
+      result.timings.exec = invocation->timings().call;
+    } else {
+      output = std::unexpected(invocation.error());
+    }
+    if (in_use) in_use->add(-1);
+  }  // the instance and its pooled slot are gone here
   if (!output) {
     Error error = output.error();
     if (error.code == ErrorCode::kTrap) error.message = "function trapped: " + error.message;
     return std::unexpected(std::move(error));
   }
   result.output = std::move(*output);
+  result.logs = logs;
   return result;
+}
+
+void FunctionService::report(std::string_view bucket, std::string_view key,
+                             const ExecContext& context, const Result<ExecResult>& result,
+                             const runtime::CapturedLogs& logs,
+                             std::chrono::nanoseconds duration) {
+  const ExecReporting& reporting = options_.reporting;
+  const std::optional<Error> error =
+      result ? std::nullopt : std::optional<Error>(result.error());
+  const std::string bucket_label(bucket);
+  const std::string key_label(key);
+  const double seconds = std::chrono::duration<double>(duration).count();
+  if (reporting.executions) {
+    reporting.executions->with({bucket_label, key_label, std::string(exec_outcome(error))}).add();
+  }
+  if (reporting.durations) reporting.durations->with({bucket_label, key_label}).observe(seconds);
+  if (reporting.output_log && reporting.output_log->should_log(spdlog::level::info) &&
+      !(logs.stdout_text.empty() && logs.stderr_text.empty())) {
+    const nlohmann::json line = {{"type", "function_output"},
+                                 {"function", bucket_label + "/" + key_label},
+                                 {"request_id", std::string(context.request_id)},
+                                 {"stdout", logs.stdout_text},
+                                 {"stderr", logs.stderr_text}};
+    reporting.output_log->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  if (reporting.log) {
+    InvocationRecord record;
+    record.request_id = std::string(context.request_id);
+    record.version_id = result ? result->version_id : "";
+    record.time = std::chrono::system_clock::now();
+    if (error) {
+      record.error_code = error->code;
+      record.error = error->message;
+    }
+    record.duration_ms = seconds * 1000;
+    record.stdout_text = logs.stdout_text;
+    record.stderr_text = logs.stderr_text;
+    record.stdout_truncated = logs.stdout_truncated;
+    record.stderr_truncated = logs.stderr_truncated;
+    reporting.log->record(bucket, key, std::move(record));
+  }
 }
 
 }  // namespace wasmfaas::api

@@ -11,11 +11,17 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "api/invocation_log.h"
 #include "cache/compiled_functions.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "runtime/engine.h"
 #include "runtime/invocation.h"
 #include "storage/object_store.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace wasmfaas::api {
 
@@ -34,14 +40,40 @@ struct ExecResult {
   ExecTimings timings;
 };
 
+// Where executions are reported; each part is optional.
+struct ExecReporting {
+  InvocationLog* log = nullptr;
+  // Labels: bucket, key, outcome.
+  metrics::Family<metrics::Counter>* executions = nullptr;
+  // Labels: bucket, key.
+  metrics::Family<metrics::Histogram>* durations = nullptr;
+  metrics::Gauge* instances_in_use = nullptr;
+  // Each invocation's stdout/stderr as JSON lines at level info.
+  spdlog::logger* output_log = nullptr;
+};
+
+// Who asks for an execution and under what extra bound.
+struct ExecContext {
+  std::string_view request_id;
+  // A caller's remaining time (a pipeline's): the call's time limit is the
+  // smaller of this and the function's own.
+  std::optional<std::chrono::milliseconds> timeout_cap;
+};
+
+// The metrics outcome label of an exec that ended with `code` (none: ok):
+// ok, trap, timeout, memory, fuel, bad_output or error.
+std::string_view exec_outcome(const std::optional<Error>& error);
+
 struct FunctionServiceOptions {
   runtime::InvocationOptions invocation;
   // false: the seed's semantics, download and compile on every exec.
   bool use_compiled_cache = true;
   // How long this node may run a key's version without asking the store
   // whether it changed. 0 (the default) asks on every exec, so a re-upload
-  // through any node is seen by the next exec on every node.
+  // through any node is seen by the next exec on every node. When the store
+  // is unreachable, the version last seen is used regardless.
   std::chrono::milliseconds freshness_window{0};
+  ExecReporting reporting;
 };
 
 // The platform's operations, free of HTTP: buckets, function files and
@@ -68,8 +100,13 @@ class FunctionService {
   Result<std::vector<storage::ObjectVersion>> versions(std::string_view bucket,
                                                        std::string_view key);
 
+  // Runs the function in a fresh sandbox and reports the run (metrics and
+  // the invocation log) whatever its outcome.
   Result<ExecResult> exec(std::string_view bucket, std::string_view key,
-                          const std::optional<std::string>& version_id, std::string_view input);
+                          const std::optional<std::string>& version_id, std::string_view input,
+                          const ExecContext& context = {});
+
+  const FunctionServiceOptions& options() const { return options_; }
 
  private:
   // The version an exec of `key` runs: pinned, recently checked (within the
@@ -77,6 +114,12 @@ class FunctionService {
   Result<storage::ObjectVersion> current_version(std::string_view bucket, std::string_view key,
                                                  const std::optional<std::string>& version_id);
   void forget_version(std::string_view bucket, std::string_view key);
+  Result<ExecResult> run(std::string_view bucket, std::string_view key,
+                         const std::optional<std::string>& version_id, std::string_view input,
+                         const ExecContext& context, runtime::CapturedLogs& logs);
+  void report(std::string_view bucket, std::string_view key, const ExecContext& context,
+              const Result<ExecResult>& result, const runtime::CapturedLogs& logs,
+              std::chrono::nanoseconds duration);
   Result<cache::CompiledFunctions::Function> function_for(const storage::ObjectVersion& version,
                                                           std::string_view bucket,
                                                           ExecTimings& timings);

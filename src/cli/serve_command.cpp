@@ -3,6 +3,9 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "runtime/engine.h"
@@ -78,6 +81,14 @@ int serve(ServeCommandOptions options) {
   if (!listen) return fail("bad flag", listen.error());
   options.config.http.address = listen->first;
   options.config.http.port = listen->second;
+
+  // JSON lines on stderr; each message is a whole JSON object.
+  auto log = std::make_shared<spdlog::logger>(
+      "wasmfaas", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log->set_pattern("%v");
+  log->set_level(spdlog::level::from_str(options.log_level));
+  options.config.log = log;
+  if (options.log_function_output) options.config.functions.reporting.output_log = log.get();
 
   auto store = open_store(options);
   if (!store) return fail("cannot open the store", store.error());

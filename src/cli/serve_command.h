@@ -21,6 +21,10 @@ struct ServeCommandOptions {
   unsigned drain_seconds = 10;
   // Serialized compiled code survives restarts here; "" keeps it in memory only.
   std::string cache_dir = "cache";
+  // Server log (JSON lines on stderr): level, and whether each invocation's
+  // stdout/stderr is written there too.
+  std::string log_level = "info";
+  bool log_function_output = false;
   server::ServerConfig config;
   runtime::EngineOptions engine;
 };

@@ -5,40 +5,79 @@
 #include <string>
 
 #include "api/function_service.h"
+#include "api/invocation_log.h"
+#include "api/pipeline_service.h"
+#include "common/metrics.h"
+
+namespace spdlog {
+class logger;
+}
 #include "http/http_types.h"
 #include "http/request_target.h"
 #include "http/worker_pool.h"
 
 namespace wasmfaas::http {
 
-// Maps the seed's HTTP API onto FunctionService: parses targets, bodies and
-// query parameters, picks the worker pool (exec vs. storage work; health
-// answers inline) and renders JSON. Thread-safe; shared by all sessions.
+// What the router serves and where it runs it; all borrowed.
+struct RouterDependencies {
+  api::FunctionService& functions;
+  api::PipelineService& pipelines;
+  WorkerPool& exec_pool;
+  WorkerPool& storage_pool;
+  // Optional: GET /metrics renders it.
+  const metrics::Registry* registry = nullptr;
+  // Optional: GET /logs serves it.
+  const api::InvocationLog* invocation_log = nullptr;
+  // Optional, labels route, method, status / route.
+  metrics::Family<metrics::Counter>* requests = nullptr;
+  metrics::Family<metrics::Histogram>* request_durations = nullptr;
+  // Optional: one JSON line per request at level info.
+  spdlog::logger* access_log = nullptr;
+};
+
+// Maps the HTTP API onto the services: parses targets, bodies and query
+// parameters, picks the worker pool (exec vs. storage work; health answers
+// inline) and renders JSON. Thread-safe; shared by all sessions.
 class Router {
  public:
   using Reply = std::function<void(Response)>;
 
-  Router(api::FunctionService& service, WorkerPool& exec_pool, WorkerPool& storage_pool);
+  explicit Router(RouterDependencies dependencies);
 
   // Answers `request` through `reply` exactly once, possibly on a pool
-  // thread. A full pool answers 503 with Retry-After.
-  void dispatch(Request request, Reply reply);
+  // thread. A full pool answers 503 with Retry-After. `request_id` is the
+  // one the response carries (X-Request-Id).
+  void dispatch(Request request, std::string request_id, Reply reply);
 
   // Uploads get the larger body limit and must declare their length.
   static bool is_upload(const Request& request);
 
  private:
-  Response handle_bucket(const Request& request, const RequestTarget& target);
-  Response handle_file(const Request& request, const RequestTarget& target);
-  Response handle_upload(const Request& request, const std::string& bucket,
-                         const std::string& key);
-  Response handle_exec(const Request& request, const RequestTarget& target);
-  void run_on(WorkerPool& pool, std::shared_ptr<Request> request, RequestTarget target,
-              Response (Router::*handler)(const Request&, const RequestTarget&), Reply reply);
+  // What a handler needs of one request.
+  struct Call {
+    Request request;
+    RequestTarget target;
+    std::string request_id;
+  };
+  using Handler = Response (Router::*)(const Call&);
 
-  api::FunctionService& service_;
-  WorkerPool& exec_pool_;
-  WorkerPool& storage_pool_;
+  void route(std::shared_ptr<Call> call, Reply reply);
+  void run_on(WorkerPool& pool, std::shared_ptr<Call> call, Handler handler, Reply reply);
+
+  // routes_files.cpp
+  Response handle_bucket(const Call& call);
+  Response handle_file(const Call& call);
+  Response handle_upload(const Call& call, const std::string& bucket, const std::string& key);
+  // routes_exec.cpp
+  Response handle_exec(const Call& call);
+  Response handle_pipeline(const Call& call);
+  Response handle_pipeline_exec(const Call& call);
+  Response handle_adhoc_pipeline(const Call& call);
+  // routes_operations.cpp
+  Response handle_metrics(const Call& call);
+  Response handle_logs(const Call& call);
+
+  RouterDependencies deps_;
 };
 
 }  // namespace wasmfaas::http

@@ -89,7 +89,8 @@ void Session::on_body(beast::error_code error) {
   in_flight_.begin();
   Request request = parser_->release();
   const bool keep_alive = request.keep_alive();
-  router_.dispatch(std::move(request), [self = shared_from_this(), keep_alive](Response response) {
+  router_.dispatch(std::move(request), request_id_,
+                   [self = shared_from_this(), keep_alive](Response response) {
     response.keep_alive(keep_alive);
     boost::asio::post(self->stream_.get_executor(),
                       [self, response = std::move(response)]() mutable {

@@ -69,6 +69,8 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   config.cranelift_opt_level(options.optimize ? wasmtime::OptLevel::Speed
                                               : wasmtime::OptLevel::None);
   config.epoch_interruption(true);
+  config.max_wasm_stack(options.max_wasm_stack_bytes);
+  config.consume_fuel(options.fuel_metering);
   if (options.pooling) {
     // A component built from C or Rust with the preview1 adapter holds a few
     // core instances, two memories and a few tables; size the pool for that.
@@ -95,7 +97,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   const std::string fingerprint =
       sha256_hex("wasmtime " WASMTIME_VERSION " x86_64 opt=" +
                  std::to_string(options.optimize) + " pooling=" + std::to_string(options.pooling) +
-                 " epoch=1")
+                 " epoch=1 fuel=" + std::to_string(options.fuel_metering))
           .substr(0, 16);
   auto impl = std::make_unique<Impl>(Impl{options, fingerprint, std::move(engine),
                                           std::move(linker), std::jthread()});

@@ -22,8 +22,14 @@ struct EngineOptions {
   bool pooling = true;
   // Component instances alive at once (one per running invocation).
   uint32_t max_instances = 256;
-  // Largest linear memory any function may grow to.
+  // Largest linear memory any function may grow to (the pool's slot size;
+  // InvocationOptions::max_memory_bytes is the per-call limit below it).
   uint64_t max_memory_bytes = 128ull << 20;
+  // Native stack a function's wasm code may use; deeper recursion traps.
+  size_t max_wasm_stack_bytes = 512 << 10;
+  // Count fuel (instructions) so InvocationOptions::fuel can bound a call.
+  // Changes generated code and costs some speed, so it is off by default.
+  bool fuel_metering = false;
   // Bytes of each reused memory/table slot reset by memset instead of
   // madvise (cheaper for small guests than page-faulting them back in).
   size_t keep_resident_bytes = 256 << 10;

@@ -2,7 +2,9 @@
 
 #include <wasmfaas_capi.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <optional>
 
@@ -44,7 +46,8 @@ struct Invocation::Impl {
   LogCapture stderr_capture;
   wasmtime::Store store;
   std::optional<wc::Instance> instance;
-  std::chrono::milliseconds timeout{};
+  EffectiveLimits limits;
+  size_t max_output_bytes = 0;
   InvocationTimings timings;
   bool called = false;
 };
@@ -67,15 +70,28 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
   if (auto set = impl->store.context().set_wasi(std::move(wasi)); !set) {
     return make_error(ErrorCode::kInternal, "cannot set up WASI: " + set.err().message());
   }
-  const auto tick = engine.options().epoch_tick;
-  impl->timeout = options.timeout;
+  const EngineOptions& engine_options = engine.options();
+  impl->limits = EffectiveLimits{
+      options.timeout, std::min(options.max_memory_bytes, engine_options.max_memory_bytes),
+      options.max_table_elements, engine_options.fuel_metering ? options.fuel : 0};
+  impl->max_output_bytes = options.max_output_bytes;
+  wasmfaas_store_limit_growth(impl->store.capi(), impl->limits.memory_bytes,
+                              impl->limits.table_elements);
+  if (engine_options.fuel_metering) {
+    // Fuel is always metered by such an engine: "unlimited" is a lot of it.
+    const uint64_t fuel = impl->limits.fuel ? impl->limits.fuel : UINT64_MAX;
+    if (auto set = impl->store.context().set_fuel(fuel); !set) {
+      return make_error(ErrorCode::kInternal, "cannot set fuel: " + set.err().message());
+    }
+  }
+  const auto tick = engine_options.epoch_tick;
   impl->store.context().set_epoch_deadline(
       static_cast<uint64_t>((options.timeout + tick - std::chrono::milliseconds(1)) / tick) + 1);
 
   auto instance =
       engine.impl().linker.instantiate(impl->store.context(), function.impl().component);
   if (!instance) {
-    Error error = translate_call_error(instance.err(), impl->timeout);
+    Error error = translate_call_error(instance.err(), impl->limits);
     error.message = "cannot instantiate function: " + error.message;
     return std::unexpected(std::move(error));
   }
@@ -103,15 +119,23 @@ Result<std::string> Invocation::call(std::string_view input) {
   auto called = func->call(context, args, results);
   if (!called) {
     impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(called.err(), impl_->timeout));
+    return std::unexpected(translate_call_error(called.err(), impl_->limits));
   }
   if (!results[0].is_string()) {
     return make_error(ErrorCode::kInternal, "`exec` returned a value that is not a string");
   }
-  std::string output(results[0].get_string());
+  const std::string_view result = results[0].get_string();
+  if (result.size() > impl_->max_output_bytes) {
+    impl_->timings.call = since(started);
+    return make_error(ErrorCode::kBadOutput,
+                      "function output of " + std::to_string(result.size()) +
+                          " bytes exceeds the limit of " +
+                          std::to_string(impl_->max_output_bytes) + " bytes");
+  }
+  std::string output(result);
   if (auto finished = func->post_return(context); !finished) {
     impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(finished.err(), impl_->timeout));
+    return std::unexpected(translate_call_error(finished.err(), impl_->limits));
   }
   impl_->timings.call = since(started);
   return output;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,12 +14,25 @@ namespace wasmfaas::runtime {
 class CompiledFunction;
 class Engine;
 
+// The limits of one invocation. Exceeding one is an error naming it; the
+// worker and the pooled instance slot stay usable.
 struct InvocationOptions {
   // Bytes kept of each of stdout and stderr; the rest is counted and dropped.
   size_t max_log_bytes = 64 * 1024;
   // Wall-clock limit for instantiation plus the call (epoch deadline, so
   // precise to one engine tick); exceeding it is kTimeout.
   std::chrono::milliseconds timeout{30000};
+  // Linear memory the function may grow to (each memory; never above the
+  // engine's EngineOptions::max_memory_bytes). Growing past it traps:
+  // kResourceExhausted.
+  uint64_t max_memory_bytes = 64ull << 20;
+  // Elements any one table may grow to; past it: kResourceExhausted.
+  uint64_t max_table_elements = 100000;
+  // Largest output string; a longer one is kBadOutput.
+  size_t max_output_bytes = 4 << 20;
+  // Instructions' fuel (an engine with fuel_metering only); 0 = unlimited.
+  // Running out is kResourceExhausted.
+  uint64_t fuel = 0;
 };
 
 // What the guest printed, bounded by InvocationOptions::max_log_bytes.

@@ -13,12 +13,28 @@ Result<std::unique_ptr<Server>> Server::create(ServerConfig config, storage::Obj
 Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
                std::unique_ptr<cache::CompiledFunctions> compiled)
     : config_(std::move(config)),
+      server_metrics_(registry_, config_.metrics_max_functions),
+      invocation_log_(config_.logs_per_function, config_.logs_max_functions),
+      store_(store, config_.store_backend, server_metrics_.store_durations),
       compiled_(std::move(compiled)),
-      service_(store, engine, *compiled_, config_.functions),
+      service_(store_, engine, *compiled_, service_options()),
+      pipelines_(store_, service_, config_.pipelines),
       exec_pool_(config_.exec_workers, config_.exec_queue),
       storage_pool_(config_.storage_workers, config_.storage_queue),
-      router_(service_, exec_pool_, storage_pool_),
-      http_(config_.http, router_) {}
+      router_(http::RouterDependencies{service_, pipelines_, exec_pool_, storage_pool_, &registry_,
+                                       &invocation_log_, &server_metrics_.http_requests,
+                                       &server_metrics_.http_durations, config_.log.get()}),
+      http_(config_.http, router_) {
+  server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
+}
+
+api::FunctionServiceOptions Server::service_options() {
+  api::FunctionServiceOptions options = config_.functions;
+  options.reporting = api::ExecReporting{&invocation_log_, &server_metrics_.executions,
+                                         &server_metrics_.execution_durations,
+                                         &server_metrics_.instances_in_use};
+  return options;
+}
 
 Result<uint16_t> Server::start() { return http_.start(); }
 

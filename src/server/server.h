@@ -3,18 +3,27 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <thread>
 
-#include <memory>
-
 #include "api/function_service.h"
+#include "api/invocation_log.h"
+#include "api/pipeline_service.h"
 #include "cache/compiled_functions.h"
 #include "common/error.h"
+#include "common/metrics.h"
 #include "http/http_server.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
 #include "runtime/engine.h"
+#include "server/server_metrics.h"
+#include "storage/instrumented_store.h"
 #include "storage/object_store.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace wasmfaas::server {
 
@@ -28,12 +37,24 @@ struct ServerConfig {
   size_t storage_queue = 1024;
   api::FunctionServiceOptions functions;
   cache::CompiledFunctionsOptions compiled;
+  api::PipelineOptions pipelines;
+  // The store's kind, for the storage metrics' `backend` label.
+  std::string store_backend = "local";
+  // Invocations kept per function for GET /logs, and functions kept.
+  size_t logs_per_function = 50;
+  size_t logs_max_functions = 1000;
+  // Distinct (bucket, key) label sets per execution metric; the rest are
+  // counted under "_other".
+  size_t metrics_max_functions = 500;
+  // JSON-lines log (access log at info); none when null.
+  std::shared_ptr<spdlog::logger> log;
 };
 
-// A whole wasmfaas server: the function service over a store and an engine,
-// its worker pools, the router and the HTTP server. The store and engine are
-// borrowed (main or a test owns them), so tests can run a real server
-// in-process on port 0. start() and stop() from one controlling thread.
+// A whole wasmfaas server: the function and pipeline services over a store
+// and an engine, its worker pools, metrics, invocation log, the router and
+// the HTTP server. The store and engine are borrowed (main or a test owns
+// them), so tests can run a real server in-process on port 0. start() and
+// stop() from one controlling thread.
 class Server {
  public:
   // kInternal when the compiled-code cache directory cannot be used.
@@ -47,16 +68,25 @@ class Server {
   size_t stop(std::chrono::milliseconds drain);
 
   api::FunctionService& functions() { return service_; }
+  api::PipelineService& pipelines() { return pipelines_; }
   const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
+  const metrics::Registry& metrics() const { return registry_; }
   size_t in_flight_requests() const { return http_.in_flight_requests(); }
 
  private:
   Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
          std::unique_ptr<cache::CompiledFunctions> compiled);
+  // The service options with the reporting hooks of this server filled in.
+  api::FunctionServiceOptions service_options();
 
   ServerConfig config_;
+  metrics::Registry registry_;
+  ServerMetrics server_metrics_;
+  api::InvocationLog invocation_log_;
+  storage::InstrumentedStore store_;
   std::unique_ptr<cache::CompiledFunctions> compiled_;
   api::FunctionService service_;
+  api::PipelineService pipelines_;
   http::WorkerPool exec_pool_;
   http::WorkerPool storage_pool_;
   http::Router router_;

@@ -1,23 +1,53 @@
 #!/usr/bin/env bash
 # Runs curl/seed.sh (the seed's sequence with curl) against a real
-# `wasmfaas serve` and checks every step's answer.
-#   seed_curl_test.sh <wasmfaas binary> <hello.wasm>
+# `wasmfaas serve` and checks every step's answer; with --s3, the server
+# keeps its functions in a versitygw this script starts.
+#   seed_curl_test.sh <wasmfaas binary> <hello.wasm> [--s3 <versitygw binary>]
 set -euo pipefail
 BINARY=$1
 COMPONENT=$2
+VERSITYGW=""
+[ "${3:-}" = "--s3" ] && VERSITYGW=$4
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER="" GATEWAY=""
+cleanup() {
+  for pid in $SERVER $GATEWAY; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-"$BINARY" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --cache-dir "$WORK/cache" \
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+STORE_FLAGS=(--data-dir "$WORK/data")
+if [ -n "$VERSITYGW" ]; then
+  S3_PORT=$(free_port)
+  mkdir -p "$WORK/s3/root" "$WORK/s3/versions" "$WORK/s3/meta"
+  export AWS_ACCESS_KEY_ID="seed$RANDOM" AWS_SECRET_ACCESS_KEY="secret$RANDOM$RANDOM"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_REGION=us-east-1
+  "$VERSITYGW" --port "127.0.0.1:$S3_PORT" --access "$AWS_ACCESS_KEY_ID" \
+    --secret "$AWS_SECRET_ACCESS_KEY" --region us-east-1 --quiet posix \
+    --versioning-dir "$WORK/s3/versions" --sidecar "$WORK/s3/meta" "$WORK/s3/root" \
+    >"$WORK/versitygw.log" 2>&1 &
+  GATEWAY=$!
+  for _ in $(seq 200); do
+    curl -s -o /dev/null "$AWS_ENDPOINT_URL" && break
+    sleep 0.05
+  done
+  STORE_FLAGS=(--store s3)
+fi
+
+"$BINARY" serve --listen 127.0.0.1:0 "${STORE_FLAGS[@]}" --cache-dir "$WORK/cache" \
   2>"$WORK/server.log" &
 SERVER=$!
+PORT=""
 for _ in $(seq 200); do
   PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\).*|\1|p' "$WORK/server.log")
   [ -n "$PORT" ] && break
   sleep 0.05
 done
 [ -n "$PORT" ] || { cat "$WORK/server.log"; exit 1; }
+grep -F "serving on" "$WORK/server.log"
 
 "$ROOT/curl/seed.sh" "http://127.0.0.1:$PORT" "$COMPONENT" | tee "$WORK/out.txt"
 
@@ -28,4 +58,4 @@ expect '{"files":[{'
 expect '{"result":"Hello Toni, how are you?"}'
 expect 'downloaded bytes match the upload'
 expect '{"bucket":"faas-modules","deleted":true,"key":"hello_faas.wasm"}'
-echo "seed sequence: ok"
+echo "seed sequence (${VERSITYGW:+s3}${VERSITYGW:-local}): ok"

@@ -3,6 +3,7 @@
 // started on a free loopback port with generated credentials, stopped with
 // the object. The binary comes from the set-up (WASMFAAS_VERSITYGW).
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -47,8 +48,16 @@ class VersityGateway {
   ~VersityGateway() { stop(); }
 
   void start() {
+    const std::string log = (dir_.path() / "versitygw.log").string();
     pid_ = fork();
     if (pid_ == 0) {
+      // Its chatter goes to a file in its directory, not the test output.
+      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+      }
       const std::string listen = "127.0.0.1:" + std::to_string(port_);
       const std::string root = (dir_.path() / "root").string();
       const std::string versions = (dir_.path() / "versions").string();

@@ -8,7 +8,8 @@ namespace wasmfaas::storage::s3 {
 namespace {
 
 size_t append_body(char* data, size_t size, size_t count, void* response) {
-  static_cast<HttpResponse*>(response)->body.append(data, size * count);
+  auto& body = static_cast<HttpResponse*>(response)->body;
+  body.insert(body.end(), data, data + size * count);
   return size * count;
 }
 

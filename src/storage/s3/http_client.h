@@ -1,9 +1,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,13 +18,13 @@ struct HttpRequest {
   std::string method;
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+  std::span<const uint8_t> body;  // borrowed: sent as is, never copied
 };
 
 struct HttpResponse {
   long status = 0;
   std::map<std::string, std::string> headers;  // lowercase names
-  std::string body;
+  std::vector<uint8_t> body;  // received straight into the bytes an Object keeps
 
   std::string header(const std::string& name) const {
     const auto it = headers.find(name);

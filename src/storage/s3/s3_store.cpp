@@ -43,6 +43,10 @@ Clock::time_point parse_http_date(const std::string& text) {
   return parse_time(text, "%a, %d %b %Y %H:%M:%S");
 }
 
+std::span<const uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
 struct S3Error {
   std::string code;
   std::string message;
@@ -77,8 +81,10 @@ Error translate(const s3::HttpResponse& response, std::string_view bucket, std::
     return Error{ErrorCode::kAlreadyExists, "bucket '" + std::string(bucket) + "' already exists"};
   }
   if (error.code == "BucketNotEmpty") {
-    return Error{ErrorCode::kConflict, "bucket '" + std::string(bucket) +
-                                           "' is not empty (it still holds object versions)"};
+    return Error{ErrorCode::kConflict,
+                 "bucket '" + std::string(bucket) +
+                     "' is not empty: it still holds objects or the versions of deleted ones "
+                     "(delete those with ?version= first)"};
   }
   if (retryable(response.status)) {
     return Error{ErrorCode::kUnavailable, "storage unavailable: " + error.code};
@@ -178,7 +184,7 @@ Result<s3::HttpResponse> S3Store::send_once(const Call& call) {
   request.headers = call.headers;
   request.headers.insert(request.headers.end(), signature.additions.begin(),
                          signature.additions.end());
-  request.body = call.body;
+  request.body = call.body;  // the caller's bytes, not a copy
   ++requests_sent_;
   return client_.send(request);
 }
@@ -206,14 +212,15 @@ Result<void> S3Store::create_bucket(std::string_view bucket) {
     body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
            "<LocationConstraint>" + config_.region + "</LocationConstraint></CreateBucketConfiguration>";
   }
-  auto created = send({"PUT", std::string(bucket), "", {}, {}, body, true});
+  auto created = send({"PUT", std::string(bucket), "", {}, {}, bytes_of(body), true});
   if (!created) return std::unexpected(created.error());
   if (created->status >= 300) return std::unexpected(translate(*created, bucket, ""));
   // Versioning keeps every upload, as LocalStore does.
+  constexpr std::string_view kEnableVersioning =
+      "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Status>Enabled</Status></VersioningConfiguration>";
   auto versioned = send({"PUT", std::string(bucket), "", {{"versioning", ""}}, {},
-                         "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                         "<Status>Enabled</Status></VersioningConfiguration>",
-                         true});
+                         bytes_of(kEnableVersioning), true});
   if (!versioned) return std::unexpected(versioned.error());
   if (versioned->status >= 300) return std::unexpected(translate(*versioned, bucket, ""));
   return {};
@@ -221,7 +228,7 @@ Result<void> S3Store::create_bucket(std::string_view bucket) {
 
 Result<void> S3Store::delete_bucket(std::string_view bucket) {
   if (auto ok = validate_bucket_name(bucket); !ok) return ok;
-  auto response = send({"DELETE", std::string(bucket), "", {}, {}, "", true});
+  auto response = send({"DELETE", std::string(bucket), "", {}, {}, {}, true});
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, ""));
   return {};
@@ -229,7 +236,7 @@ Result<void> S3Store::delete_bucket(std::string_view bucket) {
 
 Result<bool> S3Store::bucket_exists(std::string_view bucket) {
   if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
-  auto response = send({"HEAD", std::string(bucket), "", {}, {}, "", true});
+  auto response = send({"HEAD", std::string(bucket), "", {}, {}, {}, true});
   if (!response) return std::unexpected(response.error());
   if (response->status == 404) return false;
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, ""));
@@ -241,7 +248,7 @@ Result<std::vector<ObjectVersion>> S3Store::list_objects(std::string_view bucket
   std::vector<ObjectVersion> objects;
   std::string token;
   do {
-    Call call{"GET", std::string(bucket), "", {{"list-type", "2"}}, {}, "", true};
+    Call call{"GET", std::string(bucket), "", {{"list-type", "2"}}, {}, {}, true};
     if (!token.empty()) call.query.emplace_back("continuation-token", token);
     auto response = send(call);
     if (!response) return std::unexpected(response.error());
@@ -276,7 +283,7 @@ Result<ObjectVersion> S3Store::put_object(std::string_view bucket, std::string_v
   // did succeed, the key gets a second version with the same bytes.
   auto response = send({"PUT", std::string(bucket), std::string(key), {},
                         {{"content-type", "application/wasm"}, {"x-amz-meta-sha256", sha256}},
-                        std::string(data.begin(), data.end()), true});
+                        data, true});
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
   ObjectVersion version;
@@ -294,7 +301,7 @@ Result<ObjectVersion> S3Store::head_object(std::string_view bucket, std::string_
                                            const std::optional<std::string>& version_id) {
   if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
   if (auto ok = validate_object_key(key); !ok) return std::unexpected(ok.error());
-  Call call{"HEAD", std::string(bucket), std::string(key), {}, {}, "", true};
+  Call call{"HEAD", std::string(bucket), std::string(key), {}, {}, {}, true};
   if (version_id) {
     if (auto ok = validate_version_id(*version_id); !ok) return std::unexpected(ok.error());
     call.query.emplace_back("versionId", *version_id);
@@ -318,7 +325,7 @@ Result<Object> S3Store::get_object(std::string_view bucket, std::string_view key
                                    const std::optional<std::string>& version_id) {
   if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
   if (auto ok = validate_object_key(key); !ok) return std::unexpected(ok.error());
-  Call call{"GET", std::string(bucket), std::string(key), {}, {}, "", true};
+  Call call{"GET", std::string(bucket), std::string(key), {}, {}, {}, true};
   if (version_id) {
     if (auto ok = validate_version_id(*version_id); !ok) return std::unexpected(ok.error());
     call.query.emplace_back("versionId", *version_id);
@@ -333,7 +340,7 @@ Result<Object> S3Store::get_object(std::string_view bucket, std::string_view key
   Object object;
   object.version = version_from_headers(*response, key);
   object.version.latest = !version_id;
-  object.data.assign(response->body.begin(), response->body.end());
+  object.data = std::move(response->body);
   object.version.size = object.data.size();
   // Computed, not trusted: the metadata may be missing (uploaded by another tool).
   object.version.sha256 = sha256_hex(object.data);
@@ -345,7 +352,7 @@ Result<void> S3Store::delete_object(std::string_view bucket, std::string_view ke
   if (auto visible = head_object(bucket, key, std::nullopt); !visible) {
     return std::unexpected(visible.error());
   }
-  auto response = send({"DELETE", std::string(bucket), std::string(key), {}, {}, "", true});
+  auto response = send({"DELETE", std::string(bucket), std::string(key), {}, {}, {}, true});
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
   return {};
@@ -362,20 +369,20 @@ Result<void> S3Store::delete_object_version(std::string_view bucket, std::string
                                                 std::string(version_id) + "'");
   }
   auto response = send({"DELETE", std::string(bucket), std::string(key),
-                        {{"versionId", std::string(version_id)}}, {}, "", true});
+                        {{"versionId", std::string(version_id)}}, {}, {}, true});
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
   // Delete markers left with no version to hide are removed as well.
   if (versions->size() == 1) {
     auto markers = send({"GET", std::string(bucket), "", {{"versions", ""}, {"prefix", std::string(key)}},
-                         {}, "", true});
+                         {}, {}, true});
     if (markers && markers->status < 300) {
       pugi::xml_document document;
       document.load_buffer(markers->body.data(), markers->body.size());
       for (pugi::xml_node marker : document.child("ListVersionsResult").children("DeleteMarker")) {
         if (std::string_view(marker.child_value("Key")) != key) continue;
         send({"DELETE", std::string(bucket), std::string(key),
-              {{"versionId", marker.child_value("VersionId")}}, {}, "", true});
+              {{"versionId", marker.child_value("VersionId")}}, {}, {}, true});
       }
     }
   }
@@ -392,7 +399,7 @@ Result<std::vector<ObjectVersion>> S3Store::list_versions(std::string_view bucke
   std::string version_marker;
   for (;;) {
     Call call{"GET", std::string(bucket), "", {{"prefix", std::string(key)}, {"versions", ""}},
-              {}, "", true};
+              {}, {}, true};
     if (!key_marker.empty()) {
       call.query.emplace_back("key-marker", key_marker);
       call.query.emplace_back("version-id-marker", version_marker);

@@ -65,7 +65,7 @@ class S3Store final : public ObjectStore {
     std::string key;  // empty for bucket requests
     std::vector<std::pair<std::string, std::string>> query;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
+    std::span<const uint8_t> body;  // borrowed for the duration of send()
     bool idempotent = true;
   };
 

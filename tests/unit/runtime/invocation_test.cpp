@@ -59,13 +59,14 @@ TEST(InvocationTest, ATrapIsAnErrorWithTheTrapMessage) {
   EXPECT_EQ(again.error().code, ErrorCode::kTrap);
 }
 
-TEST(InvocationTest, OutputThatIsNotUtf8IsAnError) {
+TEST(InvocationTest, OutputThatIsNotUtf8IsBadOutput) {
   auto bad = compile("fixture_invalid_utf8_output");
   ASSERT_TRUE(bad);
   auto output = call_once(*bad, "x");
   ASSERT_FALSE(output.has_value());
-  EXPECT_EQ(output.error().code, ErrorCode::kTrap);
-  EXPECT_NE(output.error().message.find("utf-8"), std::string::npos) << output.error().message;
+  EXPECT_EQ(output.error().code, ErrorCode::kBadOutput);
+  EXPECT_NE(output.error().message.find("not valid UTF-8"), std::string::npos)
+      << output.error().message;
 }
 
 TEST(InvocationTest, InvocationsDoNotShareState) {

@@ -95,3 +95,24 @@ TEST(S3StoreTest, ConfigurationErrorsNameTheSetting) {
 
 }  // namespace
 }  // namespace wasmfaas::storage
+namespace wasmfaas::storage {
+namespace {
+
+// Pins down a defect of the test server, versitygw 1.7.0 (POSIX backend with
+// versioning), that the HTTP tests work around: a key whose latest entry is a
+// delete marker loses the next version written to it. A real S3 server
+// returns it. Should versitygw fix it, this test fails and the workaround in
+// HttpApiTest.VersioningRoundTrip can go.
+TEST(VersityGatewayDefectTest, AWriteAfterADeleteMarkerIsLost) {
+  wasmfaas::testing::VersityGateway gateway;
+  auto store = gateway.open_store();
+  ASSERT_TRUE(store->create_bucket("defect").has_value());
+  const std::vector<uint8_t> one = {'1'}, two = {'2'};
+  ASSERT_TRUE(store->put_object("defect", "k", one).has_value());
+  ASSERT_TRUE(store->delete_object("defect", "k").has_value());
+  ASSERT_TRUE(store->put_object("defect", "k", two).has_value());
+  EXPECT_EQ(store->head_object("defect", "k", std::nullopt).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace wasmfaas::storage

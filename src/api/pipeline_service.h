@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/function_service.h"
+#include "api/pipeline.h"
+#include "common/error.h"
+#include "storage/object_store.h"
+
+namespace wasmfaas::api {
+
+struct PipelineOptions {
+  size_t max_steps = 16;
+  // For the whole run, besides each step's own time limit.
+  std::chrono::milliseconds total_timeout{60000};
+};
+
+struct StepTrace {
+  std::string step;  // as written in the pipeline
+  std::string version_id;
+  std::string output;
+  double ms = 0;
+};
+
+struct PipelineResult {
+  std::string output;
+  std::vector<StepTrace> steps;  // filled only when traced
+};
+
+// Stored pipelines (sequences of functions in one bucket, kept in the store
+// beside the functions under a reserved key) and their execution: each
+// step's output is the next step's input, every step a fresh sandbox from
+// the compiled-function cache. Thread-safe.
+class PipelineService {
+ public:
+  PipelineService(storage::ObjectStore& store, FunctionService& functions,
+                  PipelineOptions options = {});
+
+  // Checks that every step's function (and pinned version) exists:
+  // kNotFound naming the step otherwise.
+  Result<PipelineDefinition> put(std::string_view bucket, std::string_view name,
+                                 std::string_view json);
+  Result<PipelineDefinition> get(std::string_view bucket, std::string_view name);
+  Result<void> remove(std::string_view bucket, std::string_view name);
+  Result<std::vector<std::string>> list(std::string_view bucket);
+
+  Result<PipelineResult> run(std::string_view bucket, std::string_view name, std::string input,
+                             bool trace, std::string_view request_id);
+  // Ad hoc: steps with their buckets.
+  Result<PipelineResult> run_steps(const std::vector<PipelineStep>& steps, std::string input,
+                                   bool trace, std::string_view request_id);
+
+  const PipelineOptions& options() const { return options_; }
+
+ private:
+  // Steps without a bucket run in `default_bucket`.
+  Result<PipelineResult> run_in(std::string_view default_bucket,
+                                const std::vector<PipelineStep>& steps, std::string input,
+                                bool trace, std::string_view request_id);
+
+  storage::ObjectStore& store_;
+  FunctionService& functions_;
+  const PipelineOptions options_;
+};
+
+}  // namespace wasmfaas::api

@@ -1,0 +1,57 @@
+#pragma once
+// Every metric wasmfaas exports, declared in one place: names, help texts
+// and label names. The modules that record them take the families from a
+// metrics::Registry created by the server (src/server/server_metrics.cpp).
+
+namespace wasmfaas::metrics::names {
+
+// HTTP (labels: route, method, status).
+inline constexpr char kHttpRequests[] = "wasmfaas_http_requests_total";
+inline constexpr char kHttpRequestsHelp[] = "HTTP requests answered, by route, method and status";
+inline constexpr char kHttpDuration[] = "wasmfaas_http_request_duration_seconds";
+inline constexpr char kHttpDurationHelp[] =
+    "Time from a request's body read to its response written, by route";
+
+// Executions (labels: bucket, key, outcome = ok|trap|timeout|memory|error).
+inline constexpr char kExecutions[] = "wasmfaas_executions_total";
+inline constexpr char kExecutionsHelp[] = "Function executions by function and outcome";
+inline constexpr char kExecutionDuration[] = "wasmfaas_execution_duration_seconds";
+inline constexpr char kExecutionDurationHelp[] =
+    "Time of one execution (version check, instantiate, call), by function";
+inline constexpr char kInstancesInUse[] = "wasmfaas_instances_in_use";
+inline constexpr char kInstancesInUseHelp[] = "Function instances (pooled slots) alive now";
+
+// Compiled-code cache.
+inline constexpr char kCompiles[] = "wasmfaas_compiles_total";
+inline constexpr char kCompilesHelp[] = "Components compiled by Cranelift";
+inline constexpr char kCompileSeconds[] = "wasmfaas_compile_seconds_total";
+inline constexpr char kCompileSecondsHelp[] = "Time spent compiling components";
+inline constexpr char kCacheLookups[] = "wasmfaas_compiled_cache_lookups_total";
+inline constexpr char kCacheLookupsHelp[] =
+    "Compiled-code lookups by result (memory_hit, disk_hit, miss)";
+inline constexpr char kCacheEvictions[] = "wasmfaas_compiled_cache_evictions_total";
+inline constexpr char kCacheEvictionsHelp[] = "Compiled functions evicted from memory";
+inline constexpr char kCacheBytes[] = "wasmfaas_compiled_cache_bytes";
+inline constexpr char kCacheBytesHelp[] = "Bytes of compiled code held in memory";
+inline constexpr char kCacheEntries[] = "wasmfaas_compiled_cache_entries";
+inline constexpr char kCacheEntriesHelp[] = "Compiled functions held in memory";
+
+// Storage (labels: backend = local|s3, operation, result = ok|error).
+inline constexpr char kStoreDuration[] = "wasmfaas_store_operation_duration_seconds";
+inline constexpr char kStoreDurationHelp[] = "Latency of object store operations";
+
+// Worker pools (label: pool = exec|storage).
+inline constexpr char kQueueDepth[] = "wasmfaas_queue_depth";
+inline constexpr char kQueueDepthHelp[] = "Tasks waiting for a worker";
+inline constexpr char kInFlight[] = "wasmfaas_in_flight";
+inline constexpr char kInFlightHelp[] = "Tasks running on a worker";
+
+// Process.
+inline constexpr char kResidentBytes[] = "process_resident_memory_bytes";
+inline constexpr char kResidentBytesHelp[] = "Resident set size";
+inline constexpr char kCpuSeconds[] = "process_cpu_seconds_total";
+inline constexpr char kCpuSecondsHelp[] = "User and system CPU time";
+inline constexpr char kOpenFds[] = "process_open_fds";
+inline constexpr char kOpenFdsHelp[] = "Open file descriptors";
+
+}  // namespace wasmfaas::metrics::names

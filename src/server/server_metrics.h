@@ -1,0 +1,28 @@
+#pragma once
+
+#include "cache/compiled_functions.h"
+#include "common/metrics.h"
+#include "http/worker_pool.h"
+
+namespace wasmfaas::server {
+
+// The metric families the server's modules record into, created in one
+// registry with the names of common/metric_names.h, plus the collectors read
+// at scrape time (worker pools, compiled-code cache, process). Owned by the
+// Server; the families are thread-safe.
+struct ServerMetrics {
+  ServerMetrics(metrics::Registry& registry, size_t max_function_series);
+
+  // Reads the pools and the cache at scrape time; they must outlive the registry's use.
+  void collect(metrics::Registry& registry, const http::WorkerPool& exec_pool,
+               const http::WorkerPool& storage_pool, const cache::CompiledFunctions& compiled);
+
+  metrics::Family<metrics::Counter>& http_requests;
+  metrics::Family<metrics::Histogram>& http_durations;
+  metrics::Family<metrics::Counter>& executions;
+  metrics::Family<metrics::Histogram>& execution_durations;
+  metrics::Gauge& instances_in_use;
+  metrics::Family<metrics::Histogram>& store_durations;
+};
+
+}  // namespace wasmfaas::server
