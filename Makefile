@@ -26,9 +26,9 @@ test: build
 # the example functions are deployed into the bucket `functions`.
 LISTEN ?= 127.0.0.1:3000
 DATA_DIR ?= data
-CACHE_DIR ?= cache
+CODE_CACHE_DIR ?= cache
 run: build
-	$(WASMFAAS) serve --listen $(LISTEN) --data-dir $(DATA_DIR) --cache-dir $(CACHE_DIR) --deploy-examples $(BUILD_DIR)/functions
+	$(WASMFAAS) serve --listen $(LISTEN) --data-dir $(DATA_DIR) --code-cache-dir $(CODE_CACHE_DIR) --deploy-examples $(BUILD_DIR)/functions
 
 clean:
 	rm -rf $(BUILD_DIR)

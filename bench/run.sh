@@ -49,7 +49,7 @@ for c in 1 16 64; do load wasmtime_serve_hello "$c" "http://127.0.0.1:$WT_PORT/"
 kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
 
 echo "== wasmfaas ==" >&2
-start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --cache-dir "$WORK/cache" \
+start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache" \
   --deploy-examples "$ROOT/build/functions"
 BASE="http://127.0.0.1:$PORT"
 load healthz 64 "$BASE/healthz"
@@ -81,7 +81,7 @@ stop_server
 
 : > "$WORK/restart_ms"
 for i in 1 2 3 4 5; do
-  start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --cache-dir "$WORK/cache"
+  start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache"
   curl_ms -X POST -H 'Content-Type: application/json' -d "$hello_body" \
     "http://127.0.0.1:$PORT/exec/functions/hello" >> "$WORK/restart_ms"; echo >> "$WORK/restart_ms"
   stop_server
@@ -89,7 +89,7 @@ done
 record "first_exec_fresh_process_warm_disk_ms value=$(median < "$WORK/restart_ms")"
 
 echo "== wasmfaas --no-cache (the seed's semantics) ==" >&2
-start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --cache-dir "$WORK/cache" --no-cache
+start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache" --no-cache
 for c in 1 16; do load hello_no_cache "$c" "http://127.0.0.1:$PORT/exec/functions/hello" "$hello_body"; done
 stop_server
 

@@ -64,6 +64,13 @@ Result<std::vector<storage::ObjectVersion>> FunctionService::list_bucket(std::st
   return objects;
 }
 
+Result<void> FunctionService::check_storage() {
+  // Any answer, "no such bucket" included, shows the store is reachable.
+  auto exists = store_.bucket_exists("wasmfaas-readiness-probe");
+  if (!exists) return std::unexpected(exists.error());
+  return {};
+}
+
 Result<storage::ObjectVersion> FunctionService::upload(std::string_view bucket,
                                                        std::string_view key,
                                                        std::span<const uint8_t> bytes) {
@@ -158,15 +165,18 @@ Result<ExecResult> FunctionService::exec(std::string_view bucket, std::string_vi
                                          std::string_view input, const ExecContext& context) {
   const auto started = Clock::now();
   runtime::CapturedLogs logs;
-  auto result = run(bucket, key, version_id, input, context, logs);
-  report(bucket, key, context, result, logs, since(started));
+  bool ran = false;
+  auto result = run(bucket, key, version_id, input, context, logs, ran);
+  // Only executions are reported: not requests for functions that do not
+  // exist (which would let anyone grow the metrics' label sets).
+  if (ran) report(bucket, key, context, result, logs, since(started));
   return result;
 }
 
 Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_view key,
                                         const std::optional<std::string>& version_id,
                                         std::string_view input, const ExecContext& context,
-                                        runtime::CapturedLogs& logs) {
+                                        runtime::CapturedLogs& logs, bool& ran) {
   if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
   ExecResult result;
   const auto started = Clock::now();
@@ -176,6 +186,7 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
   result.timings.fetch = since(started);
   auto function = function_for(*version, bucket, result.timings);
   if (!function) return std::unexpected(function.error());
+  ran = true;
 
   runtime::InvocationOptions limits = options_.invocation;
   if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);

@@ -106,6 +106,9 @@ class FunctionService {
                           const std::optional<std::string>& version_id, std::string_view input,
                           const ExecContext& context = {});
 
+  // Whether the store answers (for /readyz): kUnavailable when it does not.
+  Result<void> check_storage();
+
   const FunctionServiceOptions& options() const { return options_; }
 
  private:
@@ -116,7 +119,7 @@ class FunctionService {
   void forget_version(std::string_view bucket, std::string_view key);
   Result<ExecResult> run(std::string_view bucket, std::string_view key,
                          const std::optional<std::string>& version_id, std::string_view input,
-                         const ExecContext& context, runtime::CapturedLogs& logs);
+                         const ExecContext& context, runtime::CapturedLogs& logs, bool& ran);
   void report(std::string_view bucket, std::string_view key, const ExecContext& context,
               const Result<ExecResult>& result, const runtime::CapturedLogs& logs,
               std::chrono::nanoseconds duration);

@@ -6,6 +6,7 @@
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/serve_settings.h"
+#include "cli/token_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"wasmfaas: a WebAssembly Function-as-a-Service platform"};
@@ -25,7 +26,21 @@ int main(int argc, char** argv) {
   CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
   wasmfaas::cli::ServeSettings serve_settings(*serve);
 
+  wasmfaas::cli::TokenCreateOptions token_options;
+  CLI::App* token = app.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  CLI::App* token_create =
+      token->add_subcommand("create", "Print a new API token and the config line with its hash");
+  token_create->add_option("--scope", token_options.scope, "admin or invoke")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"admin", "invoke"}));
+  token_create->add_option("--bucket", token_options.buckets,
+                           "Restrict the token to this bucket (repeatable)");
+  token_create->add_option("--name", token_options.name, "Name shown in audit logs");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (token_create->parsed()) return wasmfaas::cli::create_token(token_options);
 
   if (run->parsed()) {
     if (input_option->count() > 0) run_options.input = input;

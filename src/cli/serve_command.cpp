@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
+
+#include <boost/asio/ip/address.hpp>
 
 #include "runtime/engine.h"
 #include "server/bootstrap.h"
@@ -38,6 +41,26 @@ Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& listen)
   } catch (const std::exception&) {
     return make_error(ErrorCode::kInvalidArgument, "--listen has an invalid port: '" + listen + "'");
   }
+}
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code error;
+  const auto address = boost::asio::ip::make_address(host, error);
+  if (error) return host == "localhost";
+  return address.is_loopback();
+}
+
+// A server reachable from other machines must not run without tokens:
+// anyone could deploy and run code on it.
+Result<void> check_exposure(const ServeCommandOptions& options) {
+  if (!options.config.access.tokens.empty() || options.insecure ||
+      is_loopback(options.config.http.address)) {
+    return {};
+  }
+  return make_error(ErrorCode::kInvalidArgument,
+                    "listening on " + options.config.http.address +
+                        " (not loopback) without API tokens would let anyone deploy and run "
+                        "code; configure tokens (wasmfaas token create) or pass --insecure");
 }
 
 // Many keep-alive clients need many descriptors: lift the soft limit.
@@ -89,6 +112,19 @@ int serve(ServeCommandOptions options) {
   log->set_level(spdlog::level::from_str(options.log_level));
   options.config.log = log;
   if (options.log_function_output) options.config.functions.reporting.output_log = log.get();
+
+  if (auto allowed = check_exposure(options); !allowed) {
+    return fail("refusing to start", allowed.error());
+  }
+  if (options.config.access.tokens.empty()) {
+    log->warn(nlohmann::json{{"level", "warn"},
+                             {"type", "startup"},
+                             {"message", "authentication is off: anyone who can reach " +
+                                             options.listen +
+                                             " can deploy and run code; configure API tokens "
+                                             "with `wasmfaas token create`"}}
+                  .dump());
+  }
 
   auto store = open_store(options);
   if (!store) return fail("cannot open the store", store.error());

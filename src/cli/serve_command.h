@@ -25,6 +25,8 @@ struct ServeCommandOptions {
   // stdout/stderr is written there too.
   std::string log_level = "info";
   bool log_function_output = false;
+  // Listen on a non-loopback address without API tokens.
+  bool insecure = false;
   server::ServerConfig config;
   runtime::EngineOptions engine;
 };

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <toml++/toml.h>
 
+#include "http/access_control.h"
+
 namespace wasmfaas::cli {
 namespace {
 
@@ -91,7 +93,7 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
                "On SIGINT/SIGTERM, how long in-flight requests may finish")
       ->capture_default_str();
   // Compiled code.
-  c.add_option("--cache-dir", o.cache_dir,
+  c.add_option("--code-cache-dir", o.cache_dir,
                "Directory for compiled code that survives restarts (\"\" for none)")
       ->capture_default_str();
   c.add_option("--memory-cache-mb", memory_cache_mb_, "Compiled code kept in memory (MiB)")
@@ -143,6 +145,20 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
                "Wall-clock limit of a whole pipeline run")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  // Access control.
+  c.add_option("--token", token_lines_,
+               "API token as name:scope:sha256[:bucket,...] (scope admin or invoke; the hash "
+               "from `wasmfaas token create`); repeat for more, space-separated in "
+               "WASMFAAS_TOKEN")
+      ->delimiter(' ');
+  c.add_flag("--insecure", o.insecure,
+             "Allow listening on a non-loopback address without API tokens");
+  c.add_option("--public-metrics", config.access.public_metrics,
+               "Serve /metrics without a token when tokens are configured")
+      ->capture_default_str();
+  c.add_option("--public-readyz", config.access.public_readyz,
+               "Serve /readyz without a token when tokens are configured")
+      ->capture_default_str();
   // Observability.
   c.add_option("--log-level", o.log_level, "Server log level: debug, info, warn, error or off")
       ->capture_default_str()
@@ -238,6 +254,13 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.http.limits.max_upload_bytes = upload_mb_ << 20;
   config.pipelines.total_timeout = std::chrono::milliseconds(pipeline_timeout_ms_);
   config.store_backend = options.store;
+  for (const std::string& line : token_lines_) {
+    auto token = http::parse_token_line(line);
+    if (!token) {
+      return make_error(ErrorCode::kInvalidArgument, "setting 'token': " + token.error().message);
+    }
+    config.access.tokens.push_back(std::move(*token));
+  }
   return options;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli/serve_command.h"
 #include "common/error.h"
@@ -52,6 +53,7 @@ class ServeSettings {
   size_t upload_mb_ = 0;
   size_t memory_cache_mb_ = 0;
   int64_t pipeline_timeout_ms_ = 0;
+  std::vector<std::string> token_lines_;
 };
 
 }  // namespace wasmfaas::cli

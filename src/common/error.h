@@ -26,6 +26,8 @@ enum class ErrorCode {
   kLengthRequired,    // a body without a declared length where one is needed
   kUnsupportedMediaType,  // a body of a content type the route does not take
   kMethodNotAllowed,  // the route exists, not with this method
+  kUnauthenticated,   // no credentials, or ones nobody issued
+  kPermissionDenied,  // valid credentials that do not cover the request
   kInternal,          // a bug or an unexpected host failure
 };
 

@@ -24,6 +24,8 @@ beast_http::status status_for(ErrorCode code) {
     case ErrorCode::kLengthRequired: return status::length_required;
     case ErrorCode::kUnsupportedMediaType: return status::unsupported_media_type;
     case ErrorCode::kMethodNotAllowed: return status::method_not_allowed;
+    case ErrorCode::kUnauthenticated: return status::unauthorized;
+    case ErrorCode::kPermissionDenied: return status::forbidden;
     case ErrorCode::kInternal: return status::internal_server_error;
   }
   return status::internal_server_error;
@@ -43,6 +45,9 @@ Response error_response(const Error& error, unsigned http_version) {
       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), http_version);
   if (error.code == ErrorCode::kOverloaded || error.code == ErrorCode::kUnavailable) {
     response.set(beast_http::field::retry_after, "1");
+  }
+  if (error.code == ErrorCode::kUnauthenticated) {
+    response.set(beast_http::field::www_authenticate, "Bearer realm=\"wasmfaas\"");
   }
   return response;
 }

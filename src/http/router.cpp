@@ -25,9 +25,9 @@ Response not_found_route(const Request& request) {
 
 // The route label of a request for metrics: a fixed set, whatever the path.
 std::string route_label(const Request& request) {
-  static constexpr std::string_view kRoutes[] = {"healthz", "version", "metrics", "bucket",
-                                                 "file",    "exec",    "logs",    "pipeline",
-                                                 "config"};
+  static constexpr std::string_view kRoutes[] = {"healthz", "readyz", "version", "metrics",
+                                                 "bucket",  "file",   "exec",    "logs",
+                                                 "pipeline", "config"};
   std::string_view target = request.target();
   if (target.starts_with('/')) target.remove_prefix(1);
   const std::string_view first = target.substr(0, target.find_first_of("/?"));
@@ -81,43 +81,94 @@ void Router::run_on(WorkerPool& pool, std::shared_ptr<Call> call, Handler handle
   }
 }
 
+Result<const ApiToken*> Router::authorize(const Request& request,
+                                          const RequestTarget& target) const {
+  if (!deps_.access || !deps_.access->enabled()) return nullptr;
+  const auto& segments = target.segments;
+  const std::string& first = segments.front();
+  Access access = Access::kAdmin;
+  std::string bucket = segments.size() >= 2 ? segments[1] : "";
+  if (first == "healthz" || first == "version") {
+    access = Access::kOpen;
+  } else if (first == "metrics") {
+    access = Access::kMetrics;
+  } else if (first == "readyz") {
+    access = Access::kReady;
+  } else if (first == "exec") {
+    access = Access::kInvoke;
+  } else if (first == "pipeline" && request.method() == verb::post) {
+    access = Access::kInvoke;  // a stored pipeline's run, or an ad hoc one
+    if (segments.size() == 2) bucket.clear();  // its steps name their buckets
+  }
+  return deps_.access->authorize(request[field::authorization], access, bucket);
+}
+
+Router::Reply Router::with_reporting(Reply reply, const Request& request,
+                                     const RequestTarget* target, const std::string& request_id,
+                                     const ApiToken* token) const {
+  if (!deps_.requests && !deps_.request_durations && !deps_.access_log) return reply;
+  std::string bucket, key;
+  if (target && target->segments.size() >= 2) {
+    bucket = target->segments[1];
+    if (target->segments.size() >= 3) key = target->join_from(2);
+  }
+  // Management operations are audited: changes to buckets, files, pipelines.
+  const bool audited = token && request.method() != verb::get && request.method() != verb::head &&
+                       target && target->segments.front() != "exec" &&
+                       !(target->segments.front() == "pipeline" && request.method() == verb::post);
+  return [this, reply = std::move(reply), route = route_label(request),
+          method = std::string(request.method_string()), request_id, bucket = std::move(bucket),
+          key = std::move(key), bytes_in = request.body().size(),
+          token_name = token ? token->name : std::string(), audited,
+          target_text = std::string(request.target()),
+          started = std::chrono::steady_clock::now()](Response response) {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    const unsigned status_code = response.result_int();
+    if (deps_.requests) deps_.requests->with({route, method, std::to_string(status_code)}).add();
+    if (deps_.request_durations) deps_.request_durations->with({route}).observe(elapsed.count());
+    if (deps_.access_log && deps_.access_log->should_log(spdlog::level::info)) {
+      const std::string now = format_rfc3339(std::chrono::system_clock::now());
+      nlohmann::json line = {{"time", now},
+                             {"level", "info"},
+                             {"type", "access"},
+                             {"request_id", request_id},
+                             {"method", method},
+                             {"route", route},
+                             {"status", status_code},
+                             {"duration_ms", elapsed.count() * 1000},
+                             {"bytes_in", bytes_in},
+                             {"bytes_out", response.body().size()}};
+      if (!bucket.empty()) line["bucket"] = bucket;
+      if (!key.empty()) line["key"] = key;
+      if (!token_name.empty()) line["token"] = token_name;
+      deps_.access_log->info(dump(line));
+      if (audited) {
+        deps_.access_log->info(dump({{"time", now},
+                                     {"level", "info"},
+                                     {"type", "audit"},
+                                     {"request_id", request_id},
+                                     {"token", token_name},
+                                     {"method", method},
+                                     {"target", target_text},
+                                     {"status", status_code}}));
+      }
+    }
+    reply(std::move(response));
+  };
+}
+
 void Router::dispatch(Request request, std::string request_id, Reply reply) {
   auto target = parse_request_target(request.target());
-  if (deps_.requests || deps_.request_durations || deps_.access_log) {
-    // Count and log the request once its answer exists.
-    std::string bucket, key;
-    if (target && target->segments.size() >= 2 && target->segments[0] != "healthz") {
-      bucket = target->segments[1];
-      if (target->segments.size() >= 3) key = target->join_from(2);
-    }
-    reply = [this, reply = std::move(reply), route = route_label(request),
-             method = std::string(request.method_string()), request_id, bucket = std::move(bucket),
-             key = std::move(key), bytes_in = request.body().size(),
-             started = std::chrono::steady_clock::now()](Response response) {
-      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-      const unsigned status_code = response.result_int();
-      if (deps_.requests) deps_.requests->with({route, method, std::to_string(status_code)}).add();
-      if (deps_.request_durations) deps_.request_durations->with({route}).observe(elapsed.count());
-      if (deps_.access_log && deps_.access_log->should_log(spdlog::level::info)) {
-        nlohmann::json line = {{"time", format_rfc3339(std::chrono::system_clock::now())},
-                               {"level", "info"},
-                               {"type", "access"},
-                               {"request_id", request_id},
-                               {"method", method},
-                               {"route", route},
-                               {"status", status_code},
-                               {"duration_ms", elapsed.count() * 1000},
-                               {"bytes_in", bytes_in},
-                               {"bytes_out", response.body().size()}};
-        if (!bucket.empty()) line["bucket"] = bucket;
-        if (!key.empty()) line["key"] = key;
-        deps_.access_log->info(dump(line));
-      }
-      reply(std::move(response));
-    };
+  if (!target) {
+    reply = with_reporting(std::move(reply), request, nullptr, request_id, nullptr);
+    return reply(error_response(target.error(), request.version()));
   }
-  if (!target) return reply(error_response(target.error(), request.version()));
-  route(std::make_shared<Call>(Call{std::move(request), std::move(*target), std::move(request_id)}),
+  auto token = authorize(request, *target);
+  reply = with_reporting(std::move(reply), request, &*target, request_id,
+                         token ? *token : nullptr);
+  if (!token) return reply(error_response(token.error(), request.version()));
+  route(std::make_shared<Call>(
+            Call{std::move(request), std::move(*target), std::move(request_id), *token}),
         std::move(reply));
 }
 
@@ -128,6 +179,10 @@ void Router::route(std::shared_ptr<Call> call, Reply reply) {
   const size_t size = segments.size();
   const verb method = request.method();
 
+  if (route == "readyz" && size == 1) {
+    if (method != verb::get) return reply(method_not_allowed(request, "GET"));
+    return run_on(deps_.storage_pool, call, &Router::handle_ready, std::move(reply));
+  }
   if ((route == "healthz" || route == "version" || route == "metrics") && size == 1) {
     if (method != verb::get) return reply(method_not_allowed(request, "GET"));
     if (route == "healthz") {

@@ -8,6 +8,7 @@
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
 #include "common/metrics.h"
+#include "http/access_control.h"
 
 namespace spdlog {
 class logger;
@@ -31,8 +32,11 @@ struct RouterDependencies {
   // Optional, labels route, method, status / route.
   metrics::Family<metrics::Counter>* requests = nullptr;
   metrics::Family<metrics::Histogram>* request_durations = nullptr;
-  // Optional: one JSON line per request at level info.
+  // Optional: one JSON line per request at level info, and an audit line
+  // per management operation naming the token.
   spdlog::logger* access_log = nullptr;
+  // Optional: bearer tokens; none means every request is allowed.
+  const AccessControl* access = nullptr;
 };
 
 // Maps the HTTP API onto the services: parses targets, bodies and query
@@ -58,10 +62,15 @@ class Router {
     Request request;
     RequestTarget target;
     std::string request_id;
+    const ApiToken* token = nullptr;  // the caller's, when authentication is on
   };
   using Handler = Response (Router::*)(const Call&);
 
   void route(std::shared_ptr<Call> call, Reply reply);
+  // The caller's token, or why the request is refused (401/403).
+  Result<const ApiToken*> authorize(const Request& request, const RequestTarget& target) const;
+  Reply with_reporting(Reply reply, const Request& request, const RequestTarget* target,
+                       const std::string& request_id, const ApiToken* token) const;
   void run_on(WorkerPool& pool, std::shared_ptr<Call> call, Handler handler, Reply reply);
 
   // routes_files.cpp
@@ -76,6 +85,7 @@ class Router {
   // routes_operations.cpp
   Response handle_metrics(const Call& call);
   Response handle_logs(const Call& call);
+  Response handle_ready(const Call& call);
 
   RouterDependencies deps_;
 };

@@ -144,6 +144,11 @@ Response Router::handle_adhoc_pipeline(const Call& call) {
   }
   auto steps = api::parse_qualified_steps(texts, deps_.pipelines.options().max_steps);
   if (!steps) return error_response(steps.error(), version);
+  for (const auto& step : *steps) {
+    if (auto covered = AccessControl::check_bucket(call.token, step.bucket); !covered) {
+      return error_response(covered.error(), version);
+    }
+  }
   const bool trace = trace_requested(call.target);
   return pipeline_response(
       deps_.pipelines.run_steps(*steps, std::move(input), trace, call.request_id), trace, version);

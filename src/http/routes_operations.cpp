@@ -25,6 +25,14 @@ Response Router::handle_metrics(const Call& call) {
   return response;
 }
 
+Response Router::handle_ready(const Call& call) {
+  const unsigned version = call.request.version();
+  if (auto ready = deps_.functions.check_storage(); !ready) {
+    return error_response(ready.error(), version);
+  }
+  return json_response(status::ok, R"({"status":"ready"})", version);
+}
+
 Response Router::handle_logs(const Call& call) {
   const unsigned version = call.request.version();
   if (!deps_.invocation_log) {

@@ -3,6 +3,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "common/hash.h"
 #include "http/error_response.h"
 
@@ -29,6 +31,9 @@ void Session::start() {
 void Session::read_header() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
+  // Beast checks a declared Content-Length against the body limit while it
+  // reads the header; the per-route limit (on_header) is at most this.
+  parser_->body_limit(std::max(limits_.max_upload_bytes, limits_.max_body_bytes));
   request_id_ = random_hex(8);
   stream_.expires_after(limits_.idle_timeout);
   beast_http::async_read_header(
@@ -40,6 +45,11 @@ void Session::on_header(beast::error_code error) {
   if (error == beast_http::error::header_limit) {
     return reply_and_close(error_response(
         Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
+  }
+  if (error == beast_http::error::body_limit) {
+    // The declared length is over even the largest limit of any route.
+    return reply_and_close(error_response(
+        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit"}, 11));
   }
   if (error) return on_read_error(error);
   const Request& header = parser_->get();

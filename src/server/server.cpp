@@ -15,6 +15,7 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
     : config_(std::move(config)),
       server_metrics_(registry_, config_.metrics_max_functions),
       invocation_log_(config_.logs_per_function, config_.logs_max_functions),
+      access_(config_.access),
       store_(store, config_.store_backend, server_metrics_.store_durations),
       compiled_(std::move(compiled)),
       service_(store_, engine, *compiled_, service_options()),
@@ -23,7 +24,7 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       storage_pool_(config_.storage_workers, config_.storage_queue),
       router_(http::RouterDependencies{service_, pipelines_, exec_pool_, storage_pool_, &registry_,
                                        &invocation_log_, &server_metrics_.http_requests,
-                                       &server_metrics_.http_durations, config_.log.get()}),
+                                       &server_metrics_.http_durations, config_.log.get(), &access_}),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
 }

@@ -13,6 +13,7 @@
 #include "cache/compiled_functions.h"
 #include "common/error.h"
 #include "common/metrics.h"
+#include "http/access_control.h"
 #include "http/http_server.h"
 #include "http/router.h"
 #include "http/worker_pool.h"
@@ -46,6 +47,8 @@ struct ServerConfig {
   // Distinct (bucket, key) label sets per execution metric; the rest are
   // counted under "_other".
   size_t metrics_max_functions = 500;
+  // API tokens; none: every request is allowed (loopback only, see serve).
+  http::AccessControlOptions access;
   // JSON-lines log (access log at info); none when null.
   std::shared_ptr<spdlog::logger> log;
 };
@@ -83,6 +86,7 @@ class Server {
   metrics::Registry registry_;
   ServerMetrics server_metrics_;
   api::InvocationLog invocation_log_;
+  http::AccessControl access_;
   storage::InstrumentedStore store_;
   std::unique_ptr<cache::CompiledFunctions> compiled_;
   api::FunctionService service_;

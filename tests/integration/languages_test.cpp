@@ -29,7 +29,8 @@ class LanguagesTest : public ::testing::TestWithParam<std::string> {
     const std::string bytes = load_component_text(name);
     ASSERT_FALSE(bytes.empty()) << name;
     const auto start = std::chrono::steady_clock::now();
-    const HttpResult uploaded = client_.post("/file/functions/" + function, bytes, "application/wasm");
+    const HttpResult uploaded =
+        client_.post("/file/functions/" + function, bytes, "application/wasm");
     const auto elapsed = std::chrono::duration<double, std::milli>(
         std::chrono::steady_clock::now() - start);
     ASSERT_EQ(uploaded.status, 201) << name << ": " << uploaded.body;
@@ -45,7 +46,7 @@ class LanguagesTest : public ::testing::TestWithParam<std::string> {
 
   void SetUp() override { ASSERT_EQ(client_.put("/bucket/functions").status, 201); }
 
-  TestServer server_;
+  TestServer server_{testing::StoreKind::kLocal};
   HttpClient client_{server_.port()};
 };
 

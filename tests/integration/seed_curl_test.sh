@@ -37,7 +37,7 @@ if [ -n "$VERSITYGW" ]; then
   STORE_FLAGS=(--store s3)
 fi
 
-"$BINARY" serve --listen 127.0.0.1:0 "${STORE_FLAGS[@]}" --cache-dir "$WORK/cache" \
+"$BINARY" serve --listen 127.0.0.1:0 "${STORE_FLAGS[@]}" --code-cache-dir "$WORK/cache" \
   2>"$WORK/server.log" &
 SERVER=$!
 PORT=""

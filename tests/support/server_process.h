@@ -27,7 +27,7 @@ class ServerProcess {
       const std::string data = data_dir.string();
       const std::string cache = data + "-cache";
       execl(WASMFAAS_BINARY, WASMFAAS_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-            data.c_str(), "--cache-dir", cache.c_str(), static_cast<char*>(nullptr));
+            data.c_str(), "--code-cache-dir", cache.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(pipe_fds[1]);

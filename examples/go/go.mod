@@ -1,0 +1,3 @@
+module wasmfaas.example/functions
+
+go 1.26
