@@ -89,6 +89,17 @@ if [ "$BENCH" = 1 ]; then
 fi
 [ "$FUZZ" = 1 ] && install_apt_packages "${FUZZ_APT_PACKAGES[@]}"
 WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
+# The example functions in Rust, C++, JavaScript, Python and Go
+# (docs/languages.md): their toolchains, and guest-toolchains.cmake beside deps.cmake.
+"$ROOT/scripts/guest-toolchains.sh" "$(dirname "$DEPS_FILE")/guest-toolchains.cmake"
+# Python packages the tests use (a real Prometheus parser), in their own venv.
+TEST_VENV="$CACHE_DIR/test-venv"
+if ! "$TEST_VENV/bin/python3" -c "import importlib.metadata as m, sys; \
+     sys.exit(m.version('prometheus-client') != '$PROMETHEUS_CLIENT_VERSION')" 2>/dev/null; then
+  log "pip install prometheus-client==$PROMETHEUS_CLIENT_VERSION (once; in $TEST_VENV)"
+  python3 -m venv "$TEST_VENV"
+  "$TEST_VENV/bin/pip" install --quiet "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+fi
 
 mkdir -p "$(dirname "$DEPS_FILE")"
 cat >"$DEPS_FILE.tmp" <<CMAKE
@@ -101,6 +112,7 @@ set(WASI_HTTP_WIT_DIR "$WASMTIME_PREFIX/share/wasi-http-wit")
 set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
 set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
 set(VERSITYGW "$CACHE_DIR/tools/bin/versitygw")
+set(TEST_PYTHON "$TEST_VENV/bin/python3")
 CMAKE
 # Rewrite only on change, so that CMake does not reconfigure needlessly.
 if cmp -s "$DEPS_FILE.tmp" "$DEPS_FILE"; then rm "$DEPS_FILE.tmp"; else mv "$DEPS_FILE.tmp" "$DEPS_FILE"; fi

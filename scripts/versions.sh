@@ -4,10 +4,11 @@ WASM_TOOLS_VERSION=1.263.0     # cargo install wasm-tools
 WIT_BINDGEN_VERSION=0.63.0     # cargo install wit-bindgen-cli
 MIN_RUST_VERSION=1.95.0        # what wasmtime-c-api-impl 48 requires
 VERSITYGW_VERSION=v1.7.0       # go install: the real S3 server the tests start
+PROMETHEUS_CLIENT_VERSION=0.26.0  # pip, into the tests' venv: parses /metrics in a test
 
 # Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
 APT_PACKAGES=(
-  cmake ninja-build g++ make pkg-config python3 curl
+  cmake ninja-build g++ make pkg-config python3 python3-venv curl
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev

@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include <boost/asio/ip/address.hpp>
@@ -17,6 +19,9 @@
 
 namespace wasmfaas::cli {
 namespace {
+
+// Examples up to this size are deployed before the server starts serving.
+constexpr uint64_t kDeployBeforeServingBytes = 1 << 20;
 
 int fail(const std::string& what, const Error& error) {
   std::cerr << "wasmfaas serve: " << what << ": " << error.message << "\n";
@@ -135,13 +140,24 @@ int serve(ServeCommandOptions options) {
   auto created = server::Server::create(options.config, **store, **engine);
   if (!created) return fail("cannot set up the server", created.error());
   server::Server& server = **created;
+  // First start: small examples (C, Rust, C++: fast to compile) before
+  // serving, the large ones (Go, JavaScript, Python: seconds each) in the
+  // background once the server is up.
+  std::optional<server::FirstStartDeployment> deployment;
   if (options.deploy_dir) {
-    auto deployed = server::deploy_directory_once(server.functions(), "functions",
-                                                  *options.deploy_dir);
+    auto prepared = server::FirstStartDeployment::prepare(server.functions(), "functions",
+                                                          *options.deploy_dir);
+    if (!prepared) return fail("cannot deploy the example functions", prepared.error());
+    deployment = std::move(*prepared);
+    auto deployed = deployment->deploy(server.functions(), kDeployBeforeServingBytes);
     if (!deployed) return fail("cannot deploy the example functions", deployed.error());
     if (*deployed > 0) {
       std::cerr << "wasmfaas: deployed " << *deployed << " functions from "
-                << options.deploy_dir->string() << " into bucket 'functions'\n";
+                << options.deploy_dir->string() << " into bucket 'functions'"
+                << (deployment->remaining() ? ", " + std::to_string(deployment->remaining()) +
+                                                  " larger ones follow in the background"
+                                            : std::string())
+                << "\n";
     }
   }
   auto port = server.start();
@@ -150,6 +166,19 @@ int serve(ServeCommandOptions options) {
             << " (store: "
             << (options.store == "s3" ? "s3 " + options.s3.endpoint : options.data_dir.string())
             << ")" << std::endl;
+
+  std::jthread background_deploy;
+  if (deployment && deployment->remaining() > 0) {
+    background_deploy = std::jthread([&server, &deployment](std::stop_token stop) {
+      auto deployed = deployment->deploy(server.functions(), UINT64_MAX, stop);
+      if (deployed) {
+        std::cerr << "wasmfaas: deployed " << *deployed << " more functions" << std::endl;
+      } else {
+        std::cerr << "wasmfaas: cannot deploy the example functions: "
+                  << deployed.error().message << std::endl;
+      }
+    });
+  }
 
   int received = 0;
   sigwait(&stop_signals, &received);

@@ -1,32 +1,47 @@
 #include "server/bootstrap.h"
 
+#include <algorithm>
+
 #include "common/file_util.h"
 
 namespace wasmfaas::server {
 
-Result<size_t> deploy_directory_once(api::FunctionService& functions, const std::string& bucket,
-                                     const std::filesystem::path& directory) {
-  auto created = functions.create_bucket(bucket);
+Result<FirstStartDeployment> FirstStartDeployment::prepare(api::FunctionService& functions,
+                                                           std::string bucket,
+                                                           const std::filesystem::path& directory) {
+  FirstStartDeployment deployment;
+  deployment.bucket_ = std::move(bucket);
+  auto created = functions.create_bucket(deployment.bucket_);
   if (!created) {
-    if (created.error().code == ErrorCode::kAlreadyExists) return 0;
+    if (created.error().code == ErrorCode::kAlreadyExists) return deployment;
     return std::unexpected(created.error());
   }
   std::error_code code;
-  size_t deployed = 0;
   for (const auto& entry : std::filesystem::directory_iterator(directory, code)) {
     if (entry.path().extension() != ".wasm") continue;
-    auto bytes = read_file_bytes(entry.path());
-    if (!bytes) return std::unexpected(bytes.error());
-    auto stored = functions.upload(bucket, entry.path().stem().string(), *bytes);
-    if (!stored) {
-      return make_error(stored.error().code,
-                        entry.path().string() + ": " + stored.error().message);
-    }
-    ++deployed;
+    deployment.files_.emplace_back(entry.file_size(), entry.path());
   }
   if (code) {
     return make_error(ErrorCode::kNotFound,
                       "cannot read " + directory.string() + ": " + code.message());
+  }
+  std::sort(deployment.files_.begin(), deployment.files_.end());
+  return deployment;
+}
+
+Result<size_t> FirstStartDeployment::deploy(api::FunctionService& functions, uint64_t max_bytes,
+                                            std::stop_token stop) {
+  size_t deployed = 0;
+  while (!files_.empty() && files_.front().first <= max_bytes && !stop.stop_requested()) {
+    const std::filesystem::path path = files_.front().second;
+    files_.erase(files_.begin());
+    auto bytes = read_file_bytes(path);
+    if (!bytes) return std::unexpected(bytes.error());
+    auto stored = functions.upload(bucket_, path.stem().string(), *bytes);
+    if (!stored) {
+      return make_error(stored.error().code, path.string() + ": " + stored.error().message);
+    }
+    ++deployed;
   }
   return deployed;
 }

@@ -1,18 +1,37 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <stop_token>
 #include <string>
+#include <vector>
 
 #include "api/function_service.h"
 #include "common/error.h"
 
 namespace wasmfaas::server {
 
-// On a store's first start: creates `bucket` and uploads every *.wasm in
-// `directory` under its file name without extension (hello.wasm -> hello).
-// Does nothing when the bucket already exists, so that user changes stay.
-// Returns the number of functions deployed.
-Result<size_t> deploy_directory_once(api::FunctionService& functions, const std::string& bucket,
-                                     const std::filesystem::path& directory);
+// The example functions to deploy on a store's first start: every *.wasm in
+// a directory, uploaded under its file name without extension
+// (hello.wasm -> hello), smallest (quickest to compile) first.
+class FirstStartDeployment {
+ public:
+  // Creates `bucket` and lists `directory`. Nothing to deploy when the
+  // bucket already exists, so that user changes stay.
+  static Result<FirstStartDeployment> prepare(api::FunctionService& functions, std::string bucket,
+                                              const std::filesystem::path& directory);
+
+  // Deploys the files of at most `max_bytes` each (all with the default),
+  // leaving the rest for a later call; stops early once `stop` is requested.
+  // Returns how many it deployed.
+  Result<size_t> deploy(api::FunctionService& functions, uint64_t max_bytes = UINT64_MAX,
+                        std::stop_token stop = {});
+
+  size_t remaining() const { return files_.size(); }
+
+ private:
+  std::string bucket_;
+  std::vector<std::pair<uint64_t, std::filesystem::path>> files_;  // (size, path), smallest first
+};
 
 }  // namespace wasmfaas::server
