@@ -38,6 +38,10 @@ clean:
 bench: build
 	@scripts/setup.sh --bench $(BUILD_DIR)/deps.cmake
 	@bench/run.sh
+	@echo "== storage: embedded vs S3 ==" && bench/storage_exec.sh
+	@echo "== hello beside hostile functions ==" && bench/hostile_latency.sh
+	@echo "== pipelines ==" && $(BUILD_DIR)/bench/pipeline_steps $(BUILD_DIR)/test-components/fixture_echo.wasm 8
+	@echo "== observability overhead ==" && bench/metrics_overhead.sh 8 1
 
 # Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (Wasmtime itself is Rust and not instrumented). Not part of `make test`.

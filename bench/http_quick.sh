@@ -10,7 +10,7 @@ WORK=$(mktemp -d)
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 start_server "$ROOT/build/src/cli/wasmfaas" "$WORK/data" "$WORK/server.log" \
-  --deploy-examples "$ROOT/build/functions"
+  --deploy-examples "$(c_examples "$WORK/functions")"
 BASE="http://127.0.0.1:$PORT"
 printf '%-28s %12s %10s %10s %8s\n' "run" "requests/s" "p50 (us)" "p99 (us)" "errors"
 for connections in 64 1000; do

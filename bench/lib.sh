@@ -52,3 +52,22 @@ if m: errors += sum(int(x) for x in m.groups())
 print(f"{rps:.0f} {micros('50%'):.0f} {micros('99%'):.0f} {errors}")
 PY
 }
+
+# c_examples <dir>: copies the C examples (hello, fibonacci) into <dir> and
+# prints it, for --deploy-examples: the other languages' large components
+# would still be compiling in the background while a benchmark runs.
+c_examples() {
+  local dir=$1 root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  mkdir -p "$dir"
+  cp "$root/build/functions/hello.wasm" "$root/build/functions/fibonacci.wasm" "$dir/"
+  echo "$dir"
+}
+
+# store_requests <base url> <operation>: how many store operations of that
+# kind the server has made (from its /metrics).
+store_requests() {
+  curl -s "$1/metrics" | awk -v op="$2" '
+    /^wasmfaas_store_operation_duration_seconds_count/ && index($0, "operation=\"" op "\"") { n += $2 }
+    END { print n + 0 }'
+}

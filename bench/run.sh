@@ -50,7 +50,7 @@ kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
 
 echo "== wasmfaas ==" >&2
 start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache" \
-  --deploy-examples "$ROOT/build/functions"
+  --deploy-examples "$(c_examples "$WORK/functions")"
 BASE="http://127.0.0.1:$PORT"
 load healthz 64 "$BASE/healthz"
 for c in 1 16; do load hello "$c" "$BASE/exec/functions/hello" "$hello_body"; done

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/new_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/serve_settings.h"
@@ -38,7 +39,18 @@ int main(int argc, char** argv) {
                            "Restrict the token to this bucket (repeatable)");
   token_create->add_option("--name", token_options.name, "Name shown in audit logs");
 
+  wasmfaas::cli::NewCommandOptions new_options;
+  CLI::App* create =
+      app.add_subcommand("new", "Create a new function from a template: new <language> <name>");
+  create->add_option("language", new_options.language, "rust, cpp, js, python or go")
+      ->required()
+      ->check(CLI::IsMember({"rust", "cpp", "js", "python", "go"}));
+  create->add_option("name", new_options.name, "The function's name (and directory)")->required();
+  create->add_option("--dir", new_options.parent, "Where to create it")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (create->parsed()) return wasmfaas::cli::create_function(new_options);
 
   if (token_create->parsed()) return wasmfaas::cli::create_token(token_options);
 

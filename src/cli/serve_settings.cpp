@@ -168,6 +168,7 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   c.add_option("--logs-per-function", config.logs_per_function,
                "Invocations kept per function for GET /logs")
       ->capture_default_str();
+  c.add_flag("--no-metrics", no_metrics_, "Record no metrics and serve no /metrics");
   c.add_option("--metrics-max-functions", config.metrics_max_functions,
                "Distinct functions labelled in execution metrics (the rest: _other)")
       ->capture_default_str()
@@ -254,6 +255,7 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.http.limits.max_upload_bytes = upload_mb_ << 20;
   config.pipelines.total_timeout = std::chrono::milliseconds(pipeline_timeout_ms_);
   config.store_backend = options.store;
+  config.metrics = !no_metrics_;
   for (const std::string& line : token_lines_) {
     auto token = http::parse_token_line(line);
     if (!token) {

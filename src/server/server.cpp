@@ -22,19 +22,33 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       pipelines_(store_, service_, config_.pipelines),
       exec_pool_(config_.exec_workers, config_.exec_queue),
       storage_pool_(config_.storage_workers, config_.storage_queue),
-      router_(http::RouterDependencies{service_, pipelines_, exec_pool_, storage_pool_, &registry_,
-                                       &invocation_log_, &server_metrics_.http_requests,
-                                       &server_metrics_.http_durations, config_.log.get(), &access_}),
+      router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
 }
 
 api::FunctionServiceOptions Server::service_options() {
   api::FunctionServiceOptions options = config_.functions;
-  options.reporting = api::ExecReporting{&invocation_log_, &server_metrics_.executions,
-                                         &server_metrics_.execution_durations,
-                                         &server_metrics_.instances_in_use};
+  options.reporting.log = config_.logs_per_function > 0 ? &invocation_log_ : nullptr;
+  if (config_.metrics) {
+    options.reporting.executions = &server_metrics_.executions;
+    options.reporting.durations = &server_metrics_.execution_durations;
+    options.reporting.instances_in_use = &server_metrics_.instances_in_use;
+  }
   return options;
+}
+
+http::RouterDependencies Server::router_dependencies() {
+  http::RouterDependencies dependencies{service_, pipelines_, exec_pool_, storage_pool_};
+  dependencies.invocation_log = &invocation_log_;
+  dependencies.access_log = config_.log.get();
+  dependencies.access = &access_;
+  if (config_.metrics) {
+    dependencies.registry = &registry_;
+    dependencies.requests = &server_metrics_.http_requests;
+    dependencies.request_durations = &server_metrics_.http_durations;
+  }
+  return dependencies;
 }
 
 Result<uint16_t> Server::start() { return http_.start(); }

@@ -47,6 +47,8 @@ struct ServerConfig {
   // Distinct (bucket, key) label sets per execution metric; the rest are
   // counted under "_other".
   size_t metrics_max_functions = 500;
+  // false: nothing is recorded and /metrics answers 404 (to measure the cost).
+  bool metrics = true;
   // API tokens; none: every request is allowed (loopback only, see serve).
   http::AccessControlOptions access;
   // JSON-lines log (access log at info); none when null.
@@ -81,6 +83,7 @@ class Server {
          std::unique_ptr<cache::CompiledFunctions> compiled);
   // The service options with the reporting hooks of this server filled in.
   api::FunctionServiceOptions service_options();
+  http::RouterDependencies router_dependencies();
 
   ServerConfig config_;
   metrics::Registry registry_;

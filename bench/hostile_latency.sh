@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# hello's latency with and without hostile functions running beside it:
+# endless loops (time limit), memory bombs (memory limit), stack overflows
+# and traps, called back to back by 2 clients while wrk measures hello.
+#   bench/hostile_latency.sh [seconds per run, default 10]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/bench/lib.sh"
+DURATION=${1:-10}
+WORK=$(mktemp -d)
+ATTACKERS=()
+trap 'for p in "${ATTACKERS[@]}"; do kill "$p" 2>/dev/null; done; stop_server; rm -rf "$WORK"' EXIT
+FIXTURES="$ROOT/build/test-components"
+hello_body='{"name":"World"}'
+
+start_server "$ROOT/build/src/cli/wasmfaas" "$WORK/data" "$WORK/server.log" --code-cache-dir "" \
+  --log-level off --timeout-ms 200 --memory-mb 32 --deploy-examples "$(c_examples "$WORK/functions")"
+BASE="http://127.0.0.1:$PORT"
+for fixture in infinite_loop memory_bomb deep_recursion trap; do
+  curl -s -o /dev/null -X POST -H 'Content-Type: application/wasm' \
+    --data-binary "@$FIXTURES/fixture_$fixture.wasm" "$BASE/file/functions/$fixture"
+done
+
+report() {
+  read -r rps p50 p99 errors < <(run_wrk 8 "$DURATION" "$BASE/exec/functions/hello" "$hello_body")
+  printf '%-22s hello c=8: %7s req/s  p50 %6s us  p99 %7s us  errors %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+}
+
+report "alone"
+for _ in 1 2; do
+  ( while :; do
+      for fixture in infinite_loop memory_bomb deep_recursion trap; do
+        curl -s -o /dev/null -X POST -d x "$BASE/exec/functions/$fixture"
+      done
+    done ) &
+  ATTACKERS+=($!)
+done
+sleep 1
+report "with hostile load"
+hostile=$(curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && !/outcome="ok"/ {n += $2} END {print n + 0}')
+echo "hostile executions ended by their limits during the run: $hostile"

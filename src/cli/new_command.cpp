@@ -1,0 +1,98 @@
+#include "cli/new_command.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace wasmfaas::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || !std::isalpha(static_cast<unsigned char>(name[0]))) {
+    return false;
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+// Copies `from` into `to`, replacing __NAME__ in file names and contents.
+void copy_template(const fs::path& from, const fs::path& to, const std::string& name) {
+  for (const auto& entry : fs::recursive_directory_iterator(from)) {
+    const fs::path relative = fs::relative(entry.path(), from);
+    const fs::path target = to / replace_all(relative.string(), "__NAME__", name);
+    if (entry.is_directory()) {
+      fs::create_directories(target);
+      continue;
+    }
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::ofstream(target, std::ios::binary) << replace_all(text.str(), "__NAME__", name);
+    fs::permissions(target, fs::status(entry.path()).permissions());
+  }
+}
+
+}  // namespace
+
+int create_function(const NewCommandOptions& options) {
+  const fs::path source = WASMFAAS_SOURCE_DIR;
+  const fs::path templates = source / "templates" / options.language;
+  if (!fs::is_directory(templates)) {
+    std::cerr << "wasmfaas new: no template for '" << options.language
+              << "'; choose rust, cpp, js, python or go\n";
+    return 1;
+  }
+  if (!valid_name(options.name)) {
+    std::cerr << "wasmfaas new: the name must start with a letter and use letters, digits, "
+                 "'-' and '_' (at most 64), not '"
+              << options.name << "'\n";
+    return 1;
+  }
+  const fs::path target = options.parent / options.name;
+  if (fs::exists(target)) {
+    std::cerr << "wasmfaas new: " << target.string() << " already exists\n";
+    return 1;
+  }
+  try {
+    fs::create_directories(target);
+    copy_template(templates, target, options.name);
+    fs::copy(source / "wit", target / "wit", fs::copy_options::recursive);
+    // The build settings: the template's shared part with the adapter of
+    // the Wasmtime this binary embeds.
+    std::ifstream common(source / "templates" / "common-env.sh");
+    std::stringstream text;
+    text << "WASI_ADAPTER_REACTOR=${WASI_ADAPTER_REACTOR:-" << WASMFAAS_WASI_ADAPTER_REACTOR
+         << "}\n"
+         << common.rdbuf();
+    std::ofstream(target / "common-env.sh") << text.str();
+    if (options.language == "go") {
+      fs::copy(source / "examples" / "go" / "faas", target / "faas", fs::copy_options::recursive);
+    }
+    if (options.language == "js") {
+      fs::copy(source / "examples" / "js" / "componentize.mjs", target / "componentize.mjs");
+    }
+  } catch (const fs::filesystem_error& error) {
+    std::cerr << "wasmfaas new: " << error.what() << "\n";
+    return 1;
+  }
+  std::cout << "created " << target.string() << "/ (" << options.language << ")\n"
+            << "build it:  cd " << target.string() << " && ./build.sh\n"
+            << "run it:    wasmfaas run " << target.string() << "/" << options.name
+            << ".wasm '{\"x\":1}'\n"
+            << "deploy it: curl -F file=@" << target.string() << "/" << options.name
+            << ".wasm http://localhost:3000/file/functions/" << options.name << "\n";
+  return 0;
+}
+
+}  // namespace wasmfaas::cli
