@@ -24,20 +24,8 @@ source "$ROOT/scripts/versions.sh"
 
 log() { echo "[setup] $*" >&2; }
 
-install_apt_packages() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
-      missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return
-  log "apt-get install ${missing[*]}"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
-}
+# shellcheck source=lib.sh
+source "$ROOT/scripts/lib.sh"
 
 check_rust() {
   if ! command -v cargo >/dev/null; then

@@ -101,39 +101,35 @@ struct Registry::Entry {
 Registry::Registry() = default;
 Registry::~Registry() = default;
 
-Family<Counter>& Registry::counter(std::string name, std::string help,
-                                   std::vector<std::string> label_names, size_t max_series) {
-  auto family = std::make_unique<Family<Counter>>(std::move(name), std::move(help),
-                                                  std::move(label_names), max_series,
-                                                  [] { return std::make_unique<Counter>(); });
-  Family<Counter>& result = *family;
+template <typename Metric>
+Family<Metric>& Registry::add(std::unique_ptr<Family<Metric>> family) {
+  Family<Metric>& result = *family;
   std::lock_guard lock(mutex_);
   entries_.push_back(std::make_unique<Entry>(Entry{std::move(family), {}, {}, {}, {}, {}}));
   return result;
 }
 
+Family<Counter>& Registry::counter(std::string name, std::string help,
+                                   std::vector<std::string> label_names, size_t max_series) {
+  return add(std::make_unique<Family<Counter>>(std::move(name), std::move(help),
+                                               std::move(label_names), max_series,
+                                               [] { return std::make_unique<Counter>(); }));
+}
+
 Family<Gauge>& Registry::gauge(std::string name, std::string help,
                                std::vector<std::string> label_names, size_t max_series) {
-  auto family = std::make_unique<Family<Gauge>>(std::move(name), std::move(help),
-                                                std::move(label_names), max_series,
-                                                [] { return std::make_unique<Gauge>(); });
-  Family<Gauge>& result = *family;
-  std::lock_guard lock(mutex_);
-  entries_.push_back(std::make_unique<Entry>(Entry{std::move(family), {}, {}, {}, {}, {}}));
-  return result;
+  return add(std::make_unique<Family<Gauge>>(std::move(name), std::move(help),
+                                             std::move(label_names), max_series,
+                                             [] { return std::make_unique<Gauge>(); }));
 }
 
 Family<Histogram>& Registry::histogram(std::string name, std::string help,
                                        std::vector<std::string> label_names,
                                        std::vector<double> bounds, size_t max_series) {
   std::sort(bounds.begin(), bounds.end());
-  auto family = std::make_unique<Family<Histogram>>(
+  return add(std::make_unique<Family<Histogram>>(
       std::move(name), std::move(help), std::move(label_names), max_series,
-      [bounds = std::move(bounds)] { return std::make_unique<Histogram>(bounds); });
-  Family<Histogram>& result = *family;
-  std::lock_guard lock(mutex_);
-  entries_.push_back(std::make_unique<Entry>(Entry{std::move(family), {}, {}, {}, {}, {}}));
-  return result;
+      [bounds = std::move(bounds)] { return std::make_unique<Histogram>(bounds); }));
 }
 
 void Registry::collected(std::string name, std::string help, std::string type,

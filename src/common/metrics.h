@@ -142,6 +142,9 @@ class Registry {
 
  private:
   struct Entry;
+  template <typename Metric>
+  Family<Metric>& add(std::unique_ptr<Family<Metric>> family);
+
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Entry>> entries_;
 };
