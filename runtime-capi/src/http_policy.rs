@@ -38,6 +38,8 @@ impl AllowedOrigin {
             }
             _ => (rest, default_port(&scheme)?),
         };
+        // An IPv6 literal is compared without its brackets, as requests are.
+        let host = host.trim_start_matches('[').trim_end_matches(']');
         if host.is_empty() {
             return None;
         }
@@ -101,6 +103,12 @@ mod tests {
         assert!(!origin.matches("https", "evilexample.com", 443));
         assert!(!origin.matches("http", "a.example.com", 443));
         assert!(!origin.matches("https", "a.example.com", 8443));
+    }
+
+    #[test]
+    fn ipv6_literals_match_without_brackets() {
+        let origin = AllowedOrigin::parse("http://[fd00:ec2::254]:80").unwrap();
+        assert!(origin.matches("http", "fd00:ec2::254", 80));
     }
 
     #[test]
