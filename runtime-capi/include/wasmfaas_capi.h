@@ -3,6 +3,7 @@
 #ifndef WASMFAAS_CAPI_H
 #define WASMFAAS_CAPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -29,6 +30,36 @@ void wasmfaas_wasi_config_capture_output(wasi_config_t *config,
 // traps ("forcing trap when growing memory ..."), unlike the C API's
 // wasmtime_store_limiter, whose refused growth the host cannot see.
 void wasmfaas_store_limit_growth(void *store, uint64_t memory_bytes, uint64_t table_elements);
+
+// The wasi:http policy of one store (see wasmfaas_store_set_http_policy).
+typedef struct wasmfaas_http_policy {
+  // "scheme://host[:port]"; host may be "*.example.com" (any subdomain).
+  const char *const *allowed_origins;
+  size_t allowed_origin_count;
+  uint64_t connect_timeout_ms;
+  uint64_t first_byte_timeout_ms;
+  // From sending the request to the last byte of the response body.
+  uint64_t total_timeout_ms;
+  uint64_t max_response_bytes;
+  uint32_t max_concurrent_requests;
+} wasmfaas_http_policy_t;
+
+// Adds wasi:http (types, outgoing-handler) to `linker` (a
+// wasmtime_component_linker_t* with WASI p2 added). Each store's requests
+// leave only if its policy allows them: a request to an origin outside the
+// allow-list fails in the guest with HTTP-request-denied, one whose host
+// resolves to a link-local or cloud metadata address with
+// destination-IP-prohibited. A store without a policy may reach nothing.
+// Returns false if the definitions could not be added.
+bool wasmfaas_component_linker_add_wasi_http(void *linker);
+
+// Sets the wasi:http policy of `store` (a wasmtime_store_t* whose WASI
+// context is set). The policy is copied.
+void wasmfaas_store_set_http_policy(void *store, const wasmfaas_http_policy_t *policy);
+
+// Calls `callback` once per denied outgoing request of `store` since the
+// last call, with a one-line message, and forgets them.
+void wasmfaas_store_take_http_denials(void *store, wasmfaas_write_callback_t callback, void *data);
 
 #ifdef __cplusplus
 }

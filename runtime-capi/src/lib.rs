@@ -4,5 +4,8 @@
 //! `include/wasmfaas_capi.h`).
 pub use wasmtime_c_api::*;
 
+mod http_policy;
+mod outbound_http;
+mod outbound_send;
 mod output_capture;
 mod store_limits;

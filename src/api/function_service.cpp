@@ -47,7 +47,11 @@ std::string_view exec_outcome(const std::optional<Error>& error) {
 FunctionService::FunctionService(storage::ObjectStore& store, const runtime::Engine& engine,
                                  cache::CompiledFunctions& compiled,
                                  FunctionServiceOptions options)
-    : store_(store), engine_(engine), compiled_(compiled), options_(options) {}
+    : store_(store), engine_(engine), compiled_(compiled), options_(options), configs_(store) {}
+
+ConfigBounds FunctionService::config_bounds() const {
+  return ConfigBounds{engine_.options().max_memory_bytes, engine_.options().fuel_metering};
+}
 
 
 Result<void> FunctionService::create_bucket(std::string_view bucket) {
@@ -83,9 +87,55 @@ Result<storage::ObjectVersion> FunctionService::upload(std::string_view bucket,
   }
   auto compiled = compiled_.compile(sha256_hex(bytes), bytes);
   if (!compiled) return std::unexpected(compiled.error());
+  // A re-upload keeps the function's config: the new version gets a copy.
+  std::optional<FunctionConfig> config;
+  if (auto previous = store_.head_object(bucket, key, std::nullopt); previous) {
+    auto found = configs_.find(bucket, *previous);
+    if (!found) return std::unexpected(found.error());
+    config = std::move(*found);
+  } else if (previous.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(previous.error());
+  }
   auto stored = store_.put_object(bucket, key, bytes);
   forget_version(bucket, key);
+  if (!stored) return stored;
+  if (config) {
+    if (auto saved = configs_.save(bucket, key, stored->version_id, *config); !saved) {
+      return std::unexpected(saved.error());
+    }
+  } else {
+    configs_.remember(bucket, key, stored->version_id, std::nullopt);
+  }
   return stored;
+}
+
+Result<storage::ObjectVersion> FunctionService::put_config(std::string_view bucket,
+                                                           std::string_view key,
+                                                           std::string_view config_json) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
+  auto config = parse_function_config(config_json, config_bounds());
+  if (!config) return std::unexpected(config.error());
+  auto current = store_.get_object(bucket, key, std::nullopt);
+  if (!current) return std::unexpected(current.error());
+  // The same bytes as a new version: its SHA-256 is unchanged, so the
+  // compiled code cached for it serves the new version too.
+  auto stored = store_.put_object(bucket, key, current->data);
+  forget_version(bucket, key);
+  if (!stored) return stored;
+  if (auto saved = configs_.save(bucket, key, stored->version_id, *config); !saved) {
+    return std::unexpected(saved.error());
+  }
+  return stored;
+}
+
+Result<FunctionConfig> FunctionService::get_config(std::string_view bucket,
+                                                   std::string_view key) {
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
+  auto version = store_.head_object(bucket, key, std::nullopt);
+  if (!version) return std::unexpected(version.error());
+  auto config = configs_.find(bucket, *version);
+  if (!config) return std::unexpected(config.error());
+  return config->value_or(FunctionConfig{});
 }
 
 Result<storage::Object> FunctionService::download(std::string_view bucket, std::string_view key,
@@ -186,9 +236,12 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
   result.timings.fetch = since(started);
   auto function = function_for(*version, bucket, result.timings);
   if (!function) return std::unexpected(function.error());
+  auto config = configs_.find(bucket, *version);
+  if (!config) return std::unexpected(config.error());
   ran = true;
 
-  runtime::InvocationOptions limits = options_.invocation;
+  runtime::InvocationOptions limits =
+      *config ? apply_function_config(**config, options_.invocation) : options_.invocation;
   if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);
   Result<std::string> output;
   {
@@ -198,6 +251,7 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
     if (invocation) {
       output = invocation->call(input);
       logs = invocation->logs();
+      log_denials(bucket, key, context, invocation->outbound_denials());
       result.timings.instantiate = invocation->timings().instantiate;
       result.timings.exec = invocation->timings().call;
     } else {
@@ -213,6 +267,20 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
   result.output = std::move(*output);
   result.logs = logs;
   return result;
+}
+
+void FunctionService::log_denials(std::string_view bucket, std::string_view key,
+                                  const ExecContext& context,
+                                  const std::vector<std::string>& denials) {
+  spdlog::logger* log = options_.reporting.event_log;
+  if (!log || denials.empty()) return;
+  for (const std::string& denial : denials) {
+    const nlohmann::json line = {{"type", "outbound_request_denied"},
+                                 {"function", std::string(bucket) + "/" + std::string(key)},
+                                 {"request_id", std::string(context.request_id)},
+                                 {"message", denial}};
+    log->warn(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 }
 
 void FunctionService::report(std::string_view bucket, std::string_view key,

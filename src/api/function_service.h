@@ -11,6 +11,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "api/function_config.h"
+#include "api/function_configs.h"
 #include "api/invocation_log.h"
 #include "cache/compiled_functions.h"
 #include "common/error.h"
@@ -50,6 +52,9 @@ struct ExecReporting {
   metrics::Gauge* instances_in_use = nullptr;
   // Each invocation's stdout/stderr as JSON lines at level info.
   spdlog::logger* output_log = nullptr;
+  // Events of executions worth a warning (refused outgoing requests), as
+  // JSON lines: the server's own log.
+  spdlog::logger* event_log = nullptr;
 };
 
 // Who asks for an execution and under what extra bound.
@@ -106,6 +111,15 @@ class FunctionService {
                           const std::optional<std::string>& version_id, std::string_view input,
                           const ExecContext& context = {});
 
+  // Validates `config_json` and makes it the function's config: writes a
+  // new version of the function (same bytes, so its compiled code is
+  // reused) with that config, which every node sees at its next exec.
+  // kInvalidArgument names a bad field; kNotFound without the function.
+  Result<storage::ObjectVersion> put_config(std::string_view bucket, std::string_view key,
+                                            std::string_view config_json);
+  // The config of the function's current version (empty if it has none).
+  Result<FunctionConfig> get_config(std::string_view bucket, std::string_view key);
+
   // Whether the store answers (for /readyz): kUnavailable when it does not.
   Result<void> check_storage();
 
@@ -127,6 +141,10 @@ class FunctionService {
                                                           std::string_view bucket,
                                                           ExecTimings& timings);
 
+  ConfigBounds config_bounds() const;
+  void log_denials(std::string_view bucket, std::string_view key, const ExecContext& context,
+                   const std::vector<std::string>& denials);
+
   struct CheckedVersion {
     storage::ObjectVersion version;
     std::chrono::steady_clock::time_point checked;
@@ -136,6 +154,7 @@ class FunctionService {
   const runtime::Engine& engine_;
   cache::CompiledFunctions& compiled_;
   const FunctionServiceOptions options_;
+  FunctionConfigs configs_;
   std::mutex versions_mutex_;
   std::unordered_map<std::string, CheckedVersion> checked_versions_;  // "bucket/key"
 };

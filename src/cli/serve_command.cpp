@@ -117,6 +117,7 @@ int serve(ServeCommandOptions options) {
   log->set_level(spdlog::level::from_str(options.log_level));
   options.config.log = log;
   if (options.log_function_output) options.config.functions.reporting.output_log = log.get();
+  options.config.functions.reporting.event_log = log.get();
 
   if (auto allowed = check_exposure(options); !allowed) {
     return fail("refusing to start", allowed.error());

@@ -86,6 +86,7 @@ Result<const ApiToken*> Router::authorize(const Request& request,
   if (!deps_.access || !deps_.access->enabled()) return nullptr;
   const auto& segments = target.segments;
   const std::string& first = segments.front();
+  // Everything not listed below, /config included, needs an admin token.
   Access access = Access::kAdmin;
   std::string bucket = segments.size() >= 2 ? segments[1] : "";
   if (first == "healthz" || first == "version") {
@@ -203,6 +204,12 @@ void Router::route(std::shared_ptr<Call> call, Reply reply) {
       return reply(method_not_allowed(request, "POST, GET, DELETE"));
     }
     return run_on(deps_.storage_pool, call, &Router::handle_file, std::move(reply));
+  }
+  if (route == "config" && size >= 3) {
+    if (method != verb::put && method != verb::get) {
+      return reply(method_not_allowed(request, "PUT, GET"));
+    }
+    return run_on(deps_.storage_pool, call, &Router::handle_config, std::move(reply));
   }
   if (route == "exec" && size >= 3) {
     if (method != verb::post) return reply(method_not_allowed(request, "POST"));

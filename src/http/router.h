@@ -79,6 +79,7 @@ class Router {
   Response handle_upload(const Call& call, const std::string& bucket, const std::string& key);
   // routes_exec.cpp
   Response handle_exec(const Call& call);
+  Response handle_config(const Call& call);
   Response handle_pipeline(const Call& call);
   Response handle_pipeline_exec(const Call& call);
   Response handle_adhoc_pipeline(const Call& call);

@@ -1,5 +1,7 @@
 #include "runtime/engine.h"
 
+#include <wasmfaas_capi.h>
+
 #include <chrono>
 #include <string>
 
@@ -92,6 +94,12 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   if (auto added = linker.add_wasip2(); !added) {
     return make_error(ErrorCode::kInternal,
                       "cannot add WASI preview 2 to the linker: " + added.err().message());
+  }
+  // wasi:http for functions that import it, each store's requests subject
+  // to its own policy (runtime-capi/src/outbound_http.rs): the C API's
+  // wasmtime_component_linker_add_wasi_http would let any request out.
+  if (!wasmfaas_component_linker_add_wasi_http(linker.capi())) {
+    return make_error(ErrorCode::kInternal, "cannot add wasi:http to the linker");
   }
   // Only what changes generated code belongs in the fingerprint.
   const std::string fingerprint =

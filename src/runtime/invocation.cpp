@@ -30,6 +30,34 @@ ptrdiff_t capture_output(void* sink, const unsigned char* data, size_t size) {
   return static_cast<ptrdiff_t>(size);
 }
 
+// Collects the denial messages wasmfaas_store_take_http_denials hands over.
+ptrdiff_t collect_denial(void* sink, const unsigned char* data, size_t size) {
+  static_cast<std::vector<std::string>*>(sink)->emplace_back(reinterpret_cast<const char*>(data),
+                                                             size);
+  return static_cast<ptrdiff_t>(size);
+}
+
+uint64_t to_ms(std::chrono::milliseconds duration) {
+  return static_cast<uint64_t>(std::max<int64_t>(duration.count(), 0));
+}
+
+// Installs the store's wasi:http policy (after its WASI context is set).
+void set_http_policy(wasmtime::Store& store, const OutboundHttpOptions& http,
+                     std::chrono::milliseconds invocation_timeout) {
+  std::vector<const char*> origins;
+  origins.reserve(http.allowed_origins.size());
+  for (const std::string& origin : http.allowed_origins) origins.push_back(origin.c_str());
+  const wasmfaas_http_policy_t policy{
+      origins.data(),
+      origins.size(),
+      to_ms(http.connect_timeout),
+      to_ms(http.first_byte_timeout),
+      to_ms(std::min(http.total_timeout, invocation_timeout)),
+      http.max_response_bytes,
+      http.max_concurrent_requests};
+  wasmfaas_store_set_http_policy(store.capi(), &policy);
+}
+
 }  // namespace
 
 struct Invocation::Impl {
@@ -63,13 +91,16 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
   auto impl = std::make_unique<Impl>(engine, function, options.max_log_bytes);
 
   // Deny by default: a fresh WasiConfig has no preopened directories, no
-  // environment, no arguments, a closed stdin and no socket addresses.
+  // environment, no arguments, a closed stdin and no socket addresses. The
+  // function's configured environment is all it sees of one.
   wasmtime::WasiConfig wasi;
+  if (!options.env.empty()) wasi.env(options.env);
   wasmfaas_wasi_config_capture_output(wasi.capi(), capture_output, &impl->stdout_capture,
                                       capture_output, &impl->stderr_capture);
   if (auto set = impl->store.context().set_wasi(std::move(wasi)); !set) {
     return make_error(ErrorCode::kInternal, "cannot set up WASI: " + set.err().message());
   }
+  set_http_policy(impl->store, options.outbound_http, options.timeout);
   const EngineOptions& engine_options = engine.options();
   impl->limits = EffectiveLimits{
       options.timeout, std::min(options.max_memory_bytes, engine_options.max_memory_bytes),
@@ -144,6 +175,12 @@ Result<std::string> Invocation::call(std::string_view input) {
 CapturedLogs Invocation::logs() const {
   return CapturedLogs{impl_->stdout_capture.text(), impl_->stderr_capture.text(),
                       impl_->stdout_capture.truncated(), impl_->stderr_capture.truncated()};
+}
+
+std::vector<std::string> Invocation::outbound_denials() const {
+  std::vector<std::string> denials;
+  wasmfaas_store_take_http_denials(impl_->store.capi(), collect_denial, &denials);
+  return denials;
 }
 
 const InvocationTimings& Invocation::timings() const { return impl_->timings; }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 
@@ -13,6 +15,23 @@ namespace wasmfaas::runtime {
 
 class CompiledFunction;
 class Engine;
+
+// What a function may do over wasi:http (outgoing requests only). A request
+// leaves only to an origin of `allowed_origins` and never to a link-local or
+// cloud metadata address, whatever the allow-list says.
+struct OutboundHttpOptions {
+  // "scheme://host:port"; host may be "*.example.com" (any subdomain).
+  // Empty: every request fails in the guest with HTTP-request-denied.
+  std::vector<std::string> allowed_origins;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds first_byte_timeout{10000};
+  // From sending the request to the response body's last byte; never more
+  // than the invocation's own timeout (a guest blocked on a response is in
+  // the host, where the epoch deadline cannot interrupt it).
+  std::chrono::milliseconds total_timeout{30000};
+  uint64_t max_response_bytes = 16ull << 20;
+  uint32_t max_concurrent_requests = 8;
+};
 
 // The limits of one invocation. Exceeding one is an error naming it; the
 // worker and the pooled instance slot stay usable.
@@ -33,6 +52,9 @@ struct InvocationOptions {
   // Instructions' fuel (an engine with fuel_metering only); 0 = unlimited.
   // Running out is kResourceExhausted.
   uint64_t fuel = 0;
+  // The environment variables the guest sees (and nothing else of the host's).
+  std::vector<std::pair<std::string, std::string>> env;
+  OutboundHttpOptions outbound_http;
 };
 
 // What the guest printed, bounded by InvocationOptions::max_log_bytes.
@@ -50,7 +72,8 @@ struct InvocationTimings {
 
 // One call of a function in a fresh sandbox: its own store, WASI context and
 // instance, none of which outlive the object (the per-request lifetime). The
-// sandbox gets no files, environment, arguments, stdin or sockets; stdout and
+// sandbox gets no files, arguments, stdin or sockets, only the environment of
+// InvocationOptions::env and the outgoing HTTP its policy allows; stdout and
 // stderr are captured. Single use and not thread-safe; it may be moved to
 // another thread between calls.
 class Invocation {
@@ -70,6 +93,8 @@ class Invocation {
   Result<std::string> call(std::string_view input);
 
   CapturedLogs logs() const;
+  // One line per outgoing request the policy refused during the call.
+  std::vector<std::string> outbound_denials() const;
   const InvocationTimings& timings() const;
 
  private:

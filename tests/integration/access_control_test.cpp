@@ -65,6 +65,8 @@ std::vector<Route> routes_on(const std::string& bucket) {
       {verb::get, "/file/" + bucket + "/f", "", Route::kAdmin},
       {verb::get, "/file/" + bucket + "/f?versions", "", Route::kAdmin},
       {verb::get, "/logs/" + bucket + "/f", "", Route::kAdmin},
+      {verb::put, "/config/" + bucket + "/f", R"({"env":{"K":"V"}})", Route::kAdmin},
+      {verb::get, "/config/" + bucket + "/f", "", Route::kAdmin},
       {verb::put, "/pipeline/" + bucket + "/q", R"({"steps":["f"]})", Route::kAdmin},
       {verb::get, "/pipeline/" + bucket + "/p", "", Route::kAdmin},
       {verb::get, "/pipeline/" + bucket, "", Route::kAdmin},

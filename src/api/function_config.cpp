@@ -1,0 +1,252 @@
+#include "api/function_config.h"
+
+#include <algorithm>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+namespace wasmfaas::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr uint64_t kMaxTimeoutMs = 15 * 60 * 1000;
+constexpr uint64_t kMaxOutputBytes = 64ull << 20;
+constexpr uint64_t kMaxResponseBytes = 1ull << 30;
+constexpr uint64_t kMaxConcurrentRequests = 256;
+
+std::unexpected<Error> invalid(std::string_view field, std::string_view problem) {
+  return make_error(ErrorCode::kInvalidArgument,
+                    "config field '" + std::string(field) + "': " + std::string(problem));
+}
+
+Result<uint64_t> integer_in(const json& value, std::string_view field, uint64_t min, uint64_t max) {
+  if (!value.is_number_integer() || (value.is_number_integer() && !value.is_number_unsigned() &&
+                                     value.get<int64_t>() < 0)) {
+    return invalid(field, "must be an integer from " + std::to_string(min) + " to " +
+                              std::to_string(max));
+  }
+  const uint64_t number = value.get<uint64_t>();
+  if (number < min || number > max) {
+    return invalid(field, "must be an integer from " + std::to_string(min) + " to " +
+                              std::to_string(max) + ", not " + std::to_string(number));
+  }
+  return number;
+}
+
+bool valid_host_label_text(std::string_view host) {
+  if (host.empty()) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' ||
+           c == '[' || c == ']';
+  });
+}
+
+// "http(s)://host[:port][/]" -> "scheme://host:port" (lower case).
+Result<std::string> normalize_origin(const json& value) {
+  constexpr std::string_view field = "allowed_hosts";
+  if (!value.is_string()) return invalid(field, "entries must be strings like \"https://api.example.com\"");
+  std::string text = value.get<std::string>();
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto separator = text.find("://");
+  if (separator == std::string::npos) {
+    return invalid(field, "'" + text + "' is not scheme://host[:port]");
+  }
+  const std::string scheme = text.substr(0, separator);
+  if (scheme != "http" && scheme != "https") {
+    return invalid(field, "'" + text + "': the scheme must be http or https");
+  }
+  std::string rest = text.substr(separator + 3);
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.find_first_of("/?#@") != std::string::npos) {
+    return invalid(field, "'" + text + "': only scheme, host and port, no path or user");
+  }
+  std::string host = rest;
+  std::string port = scheme == "https" ? "443" : "80";
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        std::stoul(port) == 0 || std::stoul(port) > 65535) {
+      return invalid(field, "'" + text + "': the port must be 1 to 65535");
+    }
+  }
+  const std::string_view bare = std::string_view(host).starts_with("*.")
+                                    ? std::string_view(host).substr(2)
+                                    : std::string_view(host);
+  if (!valid_host_label_text(bare) || bare.find('*') != std::string_view::npos) {
+    return invalid(field, "'" + text + "': bad host (a wildcard is only allowed as \"*.domain\")");
+  }
+  return scheme + "://" + host + ":" + std::to_string(std::stoul(port));
+}
+
+Result<void> parse_env(const json& value, FunctionConfig& config) {
+  if (!value.is_object()) return invalid("env", "must be an object of string values");
+  for (const auto& [name, text] : value.items()) {
+    if (name.empty() || name.find('=') != std::string::npos ||
+        name.find('\0') != std::string::npos) {
+      return invalid("env", "bad variable name '" + name + "'");
+    }
+    if (!text.is_string()) return invalid("env", "the value of '" + name + "' must be a string");
+    const std::string string_value = text.get<std::string>();
+    if (string_value.find('\0') != std::string::npos) {
+      return invalid("env", "the value of '" + name + "' contains NUL");
+    }
+    config.env[name] = string_value;
+  }
+  return {};
+}
+
+using FieldParser =
+    std::function<Result<void>(const json&, FunctionConfig&, const ConfigBounds&)>;
+
+Result<void> milliseconds_field(const json& value, std::string_view field,
+                                std::optional<std::chrono::milliseconds>& out) {
+  auto ms = integer_in(value, field, 1, kMaxTimeoutMs);
+  if (!ms) return std::unexpected(ms.error());
+  out = std::chrono::milliseconds(*ms);
+  return {};
+}
+
+const std::unordered_map<std::string, FieldParser>& field_parsers() {
+  static const std::unordered_map<std::string, FieldParser> parsers = {
+      {"allowed_hosts",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         if (!value.is_array()) return invalid("allowed_hosts", "must be an array of origins");
+         for (const json& entry : value) {
+           auto origin = normalize_origin(entry);
+           if (!origin) return std::unexpected(origin.error());
+           config.allowed_hosts.push_back(std::move(*origin));
+         }
+         return {};
+       }},
+      {"timeout_ms",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return milliseconds_field(value, "timeout_ms", config.timeout);
+       }},
+      {"memory_mb",
+       [](const json& value, FunctionConfig& config, const ConfigBounds& bounds) -> Result<void> {
+         auto mb = integer_in(value, "memory_mb", 1, bounds.max_memory_bytes >> 20);
+         if (!mb) return std::unexpected(mb.error());
+         config.memory_mb = *mb;
+         return {};
+       }},
+      {"max_output_bytes",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         auto bytes = integer_in(value, "max_output_bytes", 1, kMaxOutputBytes);
+         if (!bytes) return std::unexpected(bytes.error());
+         config.max_output_bytes = *bytes;
+         return {};
+       }},
+      {"fuel",
+       [](const json& value, FunctionConfig& config, const ConfigBounds& bounds) -> Result<void> {
+         if (!bounds.fuel_metering) {
+           return invalid("fuel", "fuel metering is off on this server");
+         }
+         auto fuel = integer_in(value, "fuel", 1, UINT64_MAX);
+         if (!fuel) return std::unexpected(fuel.error());
+         config.fuel = *fuel;
+         return {};
+       }},
+      {"env",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return parse_env(value, config);
+       }},
+      {"http_connect_timeout_ms",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return milliseconds_field(value, "http_connect_timeout_ms", config.http_connect_timeout);
+       }},
+      {"http_first_byte_timeout_ms",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return milliseconds_field(value, "http_first_byte_timeout_ms",
+                                   config.http_first_byte_timeout);
+       }},
+      {"http_timeout_ms",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return milliseconds_field(value, "http_timeout_ms", config.http_timeout);
+       }},
+      {"http_max_response_bytes",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         auto bytes = integer_in(value, "http_max_response_bytes", 1, kMaxResponseBytes);
+         if (!bytes) return std::unexpected(bytes.error());
+         config.http_max_response_bytes = *bytes;
+         return {};
+       }},
+      {"http_max_concurrent_requests",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         auto count = integer_in(value, "http_max_concurrent_requests", 1, kMaxConcurrentRequests);
+         if (!count) return std::unexpected(count.error());
+         config.http_max_concurrent_requests = static_cast<uint32_t>(*count);
+         return {};
+       }},
+  };
+  return parsers;
+}
+
+}  // namespace
+
+Result<FunctionConfig> parse_function_config(std::string_view text, const ConfigBounds& bounds) {
+  const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded() || !document.is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "the config must be a JSON object");
+  }
+  FunctionConfig config;
+  for (const auto& [field, value] : document.items()) {
+    const auto parser = field_parsers().find(field);
+    if (parser == field_parsers().end()) {
+      return make_error(ErrorCode::kInvalidArgument, "unknown config field '" + field + "'");
+    }
+    if (auto parsed = parser->second(value, config, bounds); !parsed) {
+      return std::unexpected(parsed.error());
+    }
+  }
+  return config;
+}
+
+std::string function_config_json(const FunctionConfig& config) {
+  json document = json::object();
+  document["allowed_hosts"] = config.allowed_hosts;
+  if (config.timeout) document["timeout_ms"] = config.timeout->count();
+  if (config.memory_mb) document["memory_mb"] = *config.memory_mb;
+  if (config.max_output_bytes) document["max_output_bytes"] = *config.max_output_bytes;
+  if (config.fuel) document["fuel"] = *config.fuel;
+  document["env"] = config.env;
+  if (config.http_connect_timeout) {
+    document["http_connect_timeout_ms"] = config.http_connect_timeout->count();
+  }
+  if (config.http_first_byte_timeout) {
+    document["http_first_byte_timeout_ms"] = config.http_first_byte_timeout->count();
+  }
+  if (config.http_timeout) document["http_timeout_ms"] = config.http_timeout->count();
+  if (config.http_max_response_bytes) {
+    document["http_max_response_bytes"] = *config.http_max_response_bytes;
+  }
+  if (config.http_max_concurrent_requests) {
+    document["http_max_concurrent_requests"] = *config.http_max_concurrent_requests;
+  }
+  return document.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+runtime::InvocationOptions apply_function_config(const FunctionConfig& config,
+                                                 runtime::InvocationOptions options) {
+  if (config.timeout) options.timeout = *config.timeout;
+  if (config.memory_mb) options.max_memory_bytes = *config.memory_mb << 20;
+  if (config.max_output_bytes) options.max_output_bytes = *config.max_output_bytes;
+  if (config.fuel) options.fuel = *config.fuel;
+  options.env.assign(config.env.begin(), config.env.end());
+  runtime::OutboundHttpOptions& http = options.outbound_http;
+  http.allowed_origins = config.allowed_hosts;
+  if (config.http_connect_timeout) http.connect_timeout = *config.http_connect_timeout;
+  if (config.http_first_byte_timeout) http.first_byte_timeout = *config.http_first_byte_timeout;
+  if (config.http_timeout) http.total_timeout = *config.http_timeout;
+  if (config.http_max_response_bytes) http.max_response_bytes = *config.http_max_response_bytes;
+  if (config.http_max_concurrent_requests) {
+    http.max_concurrent_requests = *config.http_max_concurrent_requests;
+  }
+  return options;
+}
+
+}  // namespace wasmfaas::api

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "runtime/invocation.h"
+
+namespace wasmfaas::api {
+
+// The per-function settings stored beside a function version (PUT /config).
+// Every field is optional; an absent one keeps the server's default. A
+// plain value, copied freely; not synchronized.
+struct FunctionConfig {
+  // Normalized origins "scheme://host:port" the function may call over
+  // wasi:http; host may be "*.example.com".
+  std::vector<std::string> allowed_hosts;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<uint64_t> memory_mb;
+  std::optional<uint64_t> max_output_bytes;
+  std::optional<uint64_t> fuel;
+  std::map<std::string, std::string> env;
+  std::optional<std::chrono::milliseconds> http_connect_timeout;
+  std::optional<std::chrono::milliseconds> http_first_byte_timeout;
+  std::optional<std::chrono::milliseconds> http_timeout;
+  std::optional<uint64_t> http_max_response_bytes;
+  std::optional<uint32_t> http_max_concurrent_requests;
+};
+
+// What a config may ask for on this server.
+struct ConfigBounds {
+  uint64_t max_memory_bytes = 128ull << 20;  // the engine's
+  bool fuel_metering = false;
+};
+
+// Parses and validates a config document (JSON object). Unknown fields and
+// invalid values are kInvalidArgument naming the field.
+Result<FunctionConfig> parse_function_config(std::string_view json, const ConfigBounds& bounds);
+
+// The JSON document of `config` (what GET /config returns and what is stored).
+std::string function_config_json(const FunctionConfig& config);
+
+// `defaults` with the config's limits, environment and outgoing HTTP policy.
+runtime::InvocationOptions apply_function_config(const FunctionConfig& config,
+                                                 runtime::InvocationOptions defaults);
+
+}  // namespace wasmfaas::api

@@ -1,0 +1,124 @@
+// wasi:http from inside the sandbox, end to end against the versitygw the
+// test starts: the s3 example lists a bucket when its endpoint is allowed,
+// is denied with an empty allow-list, can never reach a metadata address,
+// and gives up on a server that accepts and never answers within its limit.
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/components.h"
+#include "support/http_client.h"
+#include "support/test_server.h"
+
+namespace wasmfaas {
+namespace {
+
+using nlohmann::json;
+using testing::HttpClient;
+using testing::HttpResult;
+using testing::load_component_text;
+using testing::StoreKind;
+using testing::TestServer;
+
+std::vector<uint8_t> bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
+
+class OutboundHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::S3Store& s3 = *server_.s3_store();
+    ASSERT_TRUE(s3.create_bucket("data"));
+    ASSERT_TRUE(s3.put_object("data", "a.txt", bytes_of("abc")));
+    ASSERT_TRUE(s3.put_object("data", "dir/b.bin", bytes_of("12345")));
+    ASSERT_EQ(client_.put("/bucket/functions").status, 201);
+    ASSERT_EQ(client_.post("/file/functions/s3", load_component_text("rust-s3"), "application/wasm")
+                  .status,
+              201);
+  }
+
+  // A config pointing the s3 example at `endpoint` with the gateway's keys.
+  json config_for(const std::string& endpoint, json allowed_hosts) {
+    const storage::S3Config gateway = server_.gateway()->config();
+    return {{"allowed_hosts", std::move(allowed_hosts)},
+            {"env",
+             {{"AWS_ENDPOINT_URL", endpoint},
+              {"AWS_REGION", gateway.region},
+              {"AWS_ACCESS_KEY_ID", gateway.credentials.access_key_id},
+              {"AWS_SECRET_ACCESS_KEY", gateway.credentials.secret_access_key}}}};
+  }
+
+  void configure(const json& config) {
+    const HttpResult put = client_.request(boost::beast::http::verb::put, "/config/functions/s3",
+                                           config.dump(), {{"Content-Type", "application/json"}});
+    ASSERT_EQ(put.status, 200) << put.body;
+  }
+
+  json list_data() {
+    const HttpResult result = client_.post("/exec/functions/s3", R"({"bucket":"data"})");
+    EXPECT_EQ(result.status, 200) << result.body;
+    return json::parse(result.body);
+  }
+
+  std::string endpoint() { return server_.gateway()->config().endpoint; }
+
+  TestServer server_{StoreKind::kS3};
+  HttpClient client_{server_.port()};
+};
+
+TEST_F(OutboundHttpTest, TheS3ExampleListsABucketWhenItsEndpointIsAllowed) {
+  configure(config_for(endpoint(), json::array({endpoint()})));
+  const json answer = list_data();
+  EXPECT_EQ(answer, json::parse(R"({"success":true,"files":[{"name":"a.txt","size":3},)"
+                                R"({"name":"dir/b.bin","size":5}]})"));
+}
+
+TEST_F(OutboundHttpTest, WithAnEmptyAllowListTheRequestIsDenied) {
+  configure(config_for(endpoint(), json::array()));
+  const json answer = list_data();
+  EXPECT_EQ(answer["success"], false);
+  EXPECT_NE(answer["error"].get<std::string>().find("HTTP-request-denied"), std::string::npos)
+      << answer;
+}
+
+TEST_F(OutboundHttpTest, AnotherPortOfAnAllowedHostIsDenied) {
+  configure(config_for(endpoint(), json::array({"http://127.0.0.1:1"})));
+  EXPECT_NE(list_data()["error"].get<std::string>().find("HTTP-request-denied"),
+            std::string::npos);
+}
+
+TEST_F(OutboundHttpTest, MetadataAndLinkLocalAddressesAreRefusedEvenWhenAllowed) {
+  for (const std::string target : {"http://169.254.169.254", "http://[fd00:ec2::254]"}) {
+    configure(config_for(target, json::array({target})));
+    const json answer = list_data();
+    EXPECT_EQ(answer["success"], false) << target;
+    EXPECT_NE(answer["error"].get<std::string>().find("destination-IP-prohibited"),
+              std::string::npos)
+        << target << ": " << answer;
+  }
+}
+
+TEST_F(OutboundHttpTest, AStalledServerTimesOutWithinItsLimit) {
+  // Listens (the kernel completes connections) and never answers.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor stalled(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const std::string target =
+      "http://127.0.0.1:" + std::to_string(stalled.local_endpoint().port());
+  json config = config_for(target, json::array({target}));
+  config["http_first_byte_timeout_ms"] = 500;
+  configure(config);
+  const auto started = std::chrono::steady_clock::now();
+  const json answer = list_data();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(answer["success"], false);
+  EXPECT_NE(answer["error"].get<std::string>().find("connection-read-timeout"), std::string::npos)
+      << answer;
+  EXPECT_GE(elapsed, std::chrono::milliseconds(450));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(3000));
+}
+
+}  // namespace
+}  // namespace wasmfaas
