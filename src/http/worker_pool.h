@@ -17,7 +17,7 @@ namespace wasmfaas::http {
 class WorkerPool {
  public:
   WorkerPool(size_t threads, size_t queue_capacity);
-  ~WorkerPool();  // runs what is queued, then joins
+  ~WorkerPool();  // shutdown()
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
@@ -25,6 +25,10 @@ class WorkerPool {
   // running or waiting; otherwise (or once shut down) returns false and
   // drops it. With queue_capacity 0 only idle threads take work.
   bool try_submit(std::function<void()> task);
+
+  // Refuses new tasks, runs what is queued, joins the threads; the tasks
+  // (and what they hold) are gone when it returns. Idempotent.
+  void shutdown();
 
   size_t queued() const;
   size_t running() const;

@@ -51,6 +51,12 @@ http::RouterDependencies Server::router_dependencies() {
   return dependencies;
 }
 
+Server::~Server() {
+  http_.stop(std::chrono::milliseconds(0));
+  exec_pool_.shutdown();
+  storage_pool_.shutdown();
+}
+
 Result<uint16_t> Server::start() { return http_.start(); }
 
 size_t Server::stop(std::chrono::milliseconds drain) { return http_.stop(drain); }

@@ -66,6 +66,10 @@ class Server {
   static Result<std::unique_ptr<Server>> create(ServerConfig config, storage::ObjectStore& store,
                                                 const runtime::Engine& engine);
 
+  // Stops (if still serving) and finishes the pools' tasks while the
+  // network's io_context still exists: a task's reply holds its session.
+  ~Server();
+
   // Binds and serves; returns the bound port.
   Result<uint16_t> start();
   // Stops accepting, drains in-flight requests up to `drain`; returns how
