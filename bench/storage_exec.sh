@@ -42,16 +42,9 @@ start_server "$WASMFAAS" "$WORK/data" "$WORK/local.log" --code-cache-dir "" --lo
 measure local
 stop_server
 
-S3_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/s3/root" "$WORK/s3/versions" "$WORK/s3/meta"
-export AWS_ACCESS_KEY_ID="bench$RANDOM" AWS_SECRET_ACCESS_KEY="secret$RANDOM$RANDOM"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_REGION=us-east-1
-"$CACHE_DIR/tools/bin/versitygw" --port "127.0.0.1:$S3_PORT" --access "$AWS_ACCESS_KEY_ID" \
-  --secret "$AWS_SECRET_ACCESS_KEY" --region us-east-1 --quiet posix \
-  --versioning-dir "$WORK/s3/versions" --sidecar "$WORK/s3/meta" "$WORK/s3/root" \
-  >"$WORK/versitygw.log" 2>&1 &
-GATEWAY=$!
-for _ in $(seq 200); do curl -s -o /dev/null "$AWS_ENDPOINT_URL" && break; sleep 0.05; done
+# shellcheck source=../scripts/versitygw.sh
+source "$ROOT/scripts/versitygw.sh"
+start_versitygw "$CACHE_DIR/tools/bin/versitygw" "$WORK"
 start_server "$WASMFAAS" "$WORK/data" "$WORK/s3.log" --store s3 --code-cache-dir "" \
   --log-level off --deploy-examples "$WORK/functions"
 measure s3

@@ -17,23 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=../../scripts/versitygw.sh
+source "$ROOT/scripts/versitygw.sh"
 
 STORE_FLAGS=(--data-dir "$WORK/data")
 if [ -n "$VERSITYGW" ]; then
-  S3_PORT=$(free_port)
-  mkdir -p "$WORK/s3/root" "$WORK/s3/versions" "$WORK/s3/meta"
-  export AWS_ACCESS_KEY_ID="seed$RANDOM" AWS_SECRET_ACCESS_KEY="secret$RANDOM$RANDOM"
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_REGION=us-east-1
-  "$VERSITYGW" --port "127.0.0.1:$S3_PORT" --access "$AWS_ACCESS_KEY_ID" \
-    --secret "$AWS_SECRET_ACCESS_KEY" --region us-east-1 --quiet posix \
-    --versioning-dir "$WORK/s3/versions" --sidecar "$WORK/s3/meta" "$WORK/s3/root" \
-    >"$WORK/versitygw.log" 2>&1 &
-  GATEWAY=$!
-  for _ in $(seq 200); do
-    curl -s -o /dev/null "$AWS_ENDPOINT_URL" && break
-    sleep 0.05
-  done
+  start_versitygw "$VERSITYGW" "$WORK"
   STORE_FLAGS=(--store s3)
 fi
 
