@@ -173,7 +173,8 @@ int serve(ServeCommandOptions options) {
     background_deploy = std::jthread([&server, &deployment](std::stop_token stop) {
       auto deployed = deployment->deploy(server.functions(), UINT64_MAX, stop);
       if (deployed) {
-        std::cerr << "wasmfaas: deployed " << *deployed << " more functions" << std::endl;
+        std::cerr << "wasmfaas: deployed the remaining " << *deployed << " example functions"
+                  << std::endl;
       } else {
         std::cerr << "wasmfaas: cannot deploy the example functions: "
                   << deployed.error().message << std::endl;
