@@ -220,6 +220,7 @@ Result<ExecResult> FunctionService::exec(std::string_view bucket, std::string_vi
   // Only executions are reported: not requests for functions that do not
   // exist (which would let anyone grow the metrics' label sets).
   if (ran) report(bucket, key, context, result, logs, since(started));
+  if (result) result->logs = std::move(logs);
   return result;
 }
 
@@ -265,7 +266,6 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
     return std::unexpected(std::move(error));
   }
   result.output = std::move(*output);
-  result.logs = logs;
   return result;
 }
 

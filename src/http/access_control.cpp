@@ -1,6 +1,7 @@
 #include "http/access_control.h"
 
 #include <algorithm>
+#include <span>
 
 #include "common/hash.h"
 
@@ -14,14 +15,6 @@ Error invalid(const std::string& why) {
 bool is_lower_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-std::vector<uint8_t> hex_bytes(std::string_view hex) {
-  std::vector<uint8_t> bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return bytes;
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -84,11 +77,16 @@ std::string token_line(const ApiToken& token) {
 }
 
 const ApiToken* AccessControl::find(std::string_view presented) const {
-  const std::vector<uint8_t> digest = hex_bytes(sha256_hex(presented));
+  // Both digests are 64 lowercase hex digits (parse_token_line checks the
+  // configured ones), so their text is compared, in constant time, and
+  // every configured token is compared, whatever matched before.
+  const std::string digest = sha256_hex(presented);
+  const auto bytes = [](const std::string& text) {
+    return std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  };
   const ApiToken* match = nullptr;
-  // Every configured token is compared, whatever matched before.
   for (const ApiToken& token : options_.tokens) {
-    if (constant_time_equal(digest, hex_bytes(token.sha256_hex))) match = &token;
+    if (constant_time_equal(bytes(digest), bytes(token.sha256_hex))) match = &token;
   }
   return match;
 }
