@@ -167,8 +167,13 @@ TEST(ExecOverloadTest, AFullQueueAnswers503WithRetryAfter) {
     HttpClient slow_client(server.port());
     EXPECT_EQ(slow_client.post("/exec/functions/fibonacci", kSlowInput).status, 200);
   });
-  // While the only worker is busy, further execs are refused at once.
-  while (server.server().in_flight_requests() == 0) std::this_thread::yield();
+  // While the only worker is busy, further execs are refused at once. Wait
+  // until the slow exec holds the worker (not merely arrived): otherwise a
+  // refused probe could take the worker first.
+  const std::string busy = "wasmfaas_in_flight{pool=\"exec\"} 1\n";
+  while (client.get("/metrics").body.find(busy) == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   HttpResult refused;
   for (int attempt = 0; attempt < 200 && refused.status != 503; ++attempt) {
     refused = client.post("/exec/functions/fibonacci", R"({"n":7})");
