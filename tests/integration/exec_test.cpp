@@ -195,8 +195,14 @@ TEST(ExecShutdownTest, StopDrainsInFlightExecutions) {
     HttpClient slow_client(server->port());
     status = slow_client.post("/exec/functions/fibonacci", kSlowInput).status;
   });
-  // Once the request is in the server, stop it.
-  while (server->server().in_flight_requests() == 0) std::this_thread::yield();
+  // Once the slow exec is running on a worker, stop the server. (Counting
+  // in-flight HTTP requests is not enough: the deploy's last request may not
+  // have left the count yet, and the slow client would then find the server
+  // already closed.)
+  const std::string busy = "wasmfaas_in_flight{pool=\"exec\"} 1\n";
+  while (client.get("/metrics").body.find(busy) == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   const size_t abandoned = server->server().stop(std::chrono::seconds(30));
   slow.join();
   EXPECT_EQ(abandoned, 0u);
