@@ -17,7 +17,7 @@ CRATE_DIR="$ROOT/runtime-capi"
 source "$ROOT/scripts/versions.sh"
 
 key=$( (cd "$CRATE_DIR" && cat Cargo.toml Cargo.lock $(find src include -type f | sort);
-        cat "$ROOT/cmake/generate-wasmtime-conf.cmake" "$0"; rustc --version) | sha256sum | cut -c1-16)
+        cat "$ROOT/cmake/generate-wasmtime-conf.cmake" "$ROOT/scripts/build-wasmtime-capi.sh"; rustc --version) | sha256sum | cut -c1-16)
 prefix="$CACHE_DIR/wasmtime/$WASMTIME_VERSION-$key"
 if [ -f "$prefix/.complete" ]; then
   echo "$prefix"

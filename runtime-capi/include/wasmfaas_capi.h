@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <wasi.h>
+#include <wasmtime.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,6 +61,25 @@ void wasmfaas_store_set_http_policy(void *store, const wasmfaas_http_policy_t *p
 // Calls `callback` once per denied outgoing request of `store` since the
 // last call, with a one-line message, and forgets them.
 void wasmfaas_store_take_http_denials(void *store, wasmfaas_write_callback_t callback, void *data);
+
+// A component whose imports are resolved, once, against a linker
+// (Linker::instantiate_pre). Immutable; usable from many threads at once.
+typedef struct wasmfaas_instance_pre wasmfaas_instance_pre_t;
+
+// Resolves the imports of `component` (a wasmtime_component_t*) against
+// `linker` (a wasmtime_component_linker_t*) and stores a new handle in
+// `out`. Returns null, or the error (a missing or mistyped import).
+wasmtime_error_t *wasmfaas_instance_pre_new(const void *linker, const void *component,
+                                            wasmfaas_instance_pre_t **out);
+
+// Instantiates `pre` in the store of `context`, like
+// wasmtime_component_linker_instantiate without resolving imports again.
+wasmtime_error_t *wasmfaas_instance_pre_instantiate(const wasmfaas_instance_pre_t *pre,
+                                                    wasmtime_context_t *context,
+                                                    wasmtime_component_instance_t *instance_out);
+
+// Frees a handle from wasmfaas_instance_pre_new (null is ignored).
+void wasmfaas_instance_pre_delete(wasmfaas_instance_pre_t *pre);
 
 #ifdef __cplusplus
 }

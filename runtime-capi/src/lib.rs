@@ -5,6 +5,7 @@
 pub use wasmtime_c_api::*;
 
 mod http_policy;
+mod instance_pre;
 mod outbound_http;
 mod outbound_send;
 mod output_capture;

@@ -46,15 +46,25 @@ Result<wc::ExportIndex> find_exec_export(const wasmtime::Engine& engine,
   return std::move(*index);
 }
 
-// Checks the `exec` export and wraps the component as a CompiledFunction.
+// Checks the `exec` export, links the component against `linker` and wraps
+// it as a CompiledFunction.
 Result<std::unique_ptr<CompiledFunction>> wrap_component(
-    const wasmtime::Engine& engine, wc::Component component,
+    const wasmtime::Engine& engine, const wc::Linker& linker, wc::Component component,
     std::chrono::steady_clock::time_point started) {
   auto exec_index = find_exec_export(engine, component);
   if (!exec_index) return std::unexpected(std::move(exec_index.error()));
+  wasmfaas_instance_pre_t* linked = nullptr;
+  if (wasmtime_error_t* error =
+          wasmfaas_instance_pre_new(linker.capi(), component.capi(), &linked)) {
+    return make_error(ErrorCode::kInvalidComponent,
+                      "component imports what wasmfaas does not provide: " +
+                          wasmtime::Error(error).message());
+  }
+  InstancePre instance_pre(linked);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   return std::make_unique<CompiledFunction>(std::make_unique<CompiledFunction::Impl>(
-      CompiledFunction::Impl{std::move(component), std::move(*exec_index),
+      CompiledFunction::Impl{std::move(component), std::move(instance_pre),
+                             std::move(*exec_index),
                              std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)}));
 }
 
@@ -142,7 +152,7 @@ Result<std::unique_ptr<CompiledFunction>> Engine::compile(
     return make_error(ErrorCode::kInvalidComponent,
                       "invalid component: " + first_line(component.err().message()));
   }
-  return wrap_component(impl_->engine, component.unwrap(), started);
+  return wrap_component(impl_->engine, impl_->linker, component.unwrap(), started);
 }
 
 Result<std::unique_ptr<CompiledFunction>> Engine::deserialize(
@@ -155,7 +165,7 @@ Result<std::unique_ptr<CompiledFunction>> Engine::deserialize(
     return make_error(ErrorCode::kInvalidComponent,
                       "cannot load compiled code: " + first_line(component.err().message()));
   }
-  return wrap_component(impl_->engine, component.unwrap(), started);
+  return wrap_component(impl_->engine, impl_->linker, component.unwrap(), started);
 }
 
 const std::string& Engine::fingerprint() const { return impl_->fingerprint; }

@@ -119,14 +119,14 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
   impl->store.context().set_epoch_deadline(
       static_cast<uint64_t>((options.timeout + tick - std::chrono::milliseconds(1)) / tick) + 1);
 
-  auto instance =
-      engine.impl().linker.instantiate(impl->store.context(), function.impl().component);
-  if (!instance) {
-    Error error = translate_call_error(instance.err(), impl->limits);
+  wasmtime_component_instance_t instance{};
+  if (wasmtime_error_t* failed = wasmfaas_instance_pre_instantiate(
+          function.impl().instance_pre.get(), impl->store.context().capi(), &instance)) {
+    Error error = translate_call_error(wasmtime::Error(failed), impl->limits);
     error.message = "cannot instantiate function: " + error.message;
     return std::unexpected(std::move(error));
   }
-  impl->instance.emplace(instance.unwrap());
+  impl->instance.emplace(instance);
   impl->timings.instantiate = since(started);
   return Invocation(std::move(impl));
 }

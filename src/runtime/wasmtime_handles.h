@@ -2,7 +2,10 @@
 // Private to src/runtime: the Wasmtime objects behind the runtime's public
 // types. No header outside src/runtime may include this file or Wasmtime.
 
+#include <wasmfaas_capi.h>
+
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <wasmtime.hh>
@@ -25,8 +28,17 @@ struct Engine::Impl {
   std::jthread epoch_ticker;
 };
 
+// Owns a wasmfaas_instance_pre_t (runtime-capi/src/instance_pre.rs).
+struct InstancePreDeleter {
+  void operator()(wasmfaas_instance_pre_t* pre) const { wasmfaas_instance_pre_delete(pre); }
+};
+using InstancePre = std::unique_ptr<wasmfaas_instance_pre_t, InstancePreDeleter>;
+
 struct CompiledFunction::Impl {
   wasmtime::component::Component component;
+  // The component linked against the engine's linker once, at compile
+  // time: each call only instantiates it.
+  InstancePre instance_pre;
   // Index of the `exec` export, resolved once at compile time.
   wasmtime::component::ExportIndex exec_index;
   std::chrono::nanoseconds compile_time{};

@@ -137,7 +137,7 @@ TEST_P(HttpApiTest, InvalidComponentsAre422AndNothingIsStored) {
   for (const std::string& bad :
        {std::string("definitely not wasm"), load_component_text("fixture_core_module"),
         load_component_text("fixture_wrong_export_name"), load_component_text("fixture_wrong_signature"),
-        load_component_text("hello").substr(0, 1000)}) {
+        load_component_text("fixture_unknown_import"), load_component_text("hello").substr(0, 1000)}) {
     const HttpResult result = upload(client_, "/file/bad-uploads/bad", bad);
     EXPECT_EQ(result.status, 422) << result.body;
     EXPECT_TRUE(json::parse(result.body).contains("error"));

@@ -63,5 +63,15 @@ TEST(EngineTest, RejectsAnExecWithTheWrongSignature) {
   EXPECT_NE(error.message.find("wrong signature"), std::string::npos) << error.message;
 }
 
+TEST(EngineTest, RejectsAComponentImportingWhatNoHostProvides) {
+  // Linking happens once, at compile time: such a component never reaches
+  // an exec.
+  const Error error = compile_error(load_component("fixture_unknown_import"));
+  EXPECT_EQ(error.code, ErrorCode::kInvalidComponent);
+  EXPECT_NE(error.message.find("imports what wasmfaas does not provide"), std::string::npos)
+      << error.message;
+  EXPECT_NE(error.message.find("read-host-secrets"), std::string::npos) << error.message;
+}
+
 }  // namespace
 }  // namespace wasmfaas::runtime
