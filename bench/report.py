@@ -25,21 +25,26 @@ def parse(path):
 def main():
     loads, values = parse(sys.argv[1])
     rows = []
-    print(f"{'run':34} {'req/s':>9} {'p50 us':>8} {'p99 us':>8} {'errors':>6}")
+    print(f"{'run':38} {'req/s':>9} {'p50 us':>8} {'p99 us':>8} {'errors':>6}")
     for name, r in loads.items():
-        print(f"{name:34} {r['rps']:9.0f} {r['p50_us']:8.0f} {r['p99_us']:8.0f} {r['errors']:6.0f}")
+        print(f"{name:38} {r['rps']:9.0f} {r['p50_us']:8.0f} {r['p99_us']:8.0f} {r['errors']:6.0f}")
     print()
     ratios = {}
     for c in (1, 16, 64):
         ours, theirs = loads.get(f"hello c={c}"), loads.get(f"wasmtime_serve_hello c={c}")
         if ours and theirs:
             ratios[f"hello/wasmtime_serve c={c}"] = ours["rps"] / theirs["rps"]
+        ours, theirs = loads.get(f"hello_no_guard c={c}"), loads.get(f"wasmtime_serve_hello_no_guard c={c}")
+        if ours and theirs:
+            ratios[f"hello/wasmtime_serve no guard pages c={c}"] = ours["rps"] / theirs["rps"]
     if "hello c=64" in loads and "healthz c=64" in loads:
         ratios["hello/healthz c=64"] = loads["hello c=64"]["rps"] / loads["healthz c=64"]["rps"]
+    if "hello_no_guard c=64" in loads and "healthz c=64" in loads:
+        ratios["hello/healthz no guard pages c=64"] = loads["hello_no_guard c=64"]["rps"] / loads["healthz c=64"]["rps"]
     if "hello_no_cache c=16" in loads and "hello c=16" in loads:
         ratios["hello/hello_no_cache c=16"] = loads["hello c=16"]["rps"] / loads["hello_no_cache c=16"]["rps"]
     for name, ratio in ratios.items():
-        print(f"ratio {name:32} {ratio:6.2f}x")
+        print(f"ratio {name:42} {ratio:6.2f}x")
     for name, value in values.items():
         print(f"{name:40} {value:10.3f}")
 

@@ -93,5 +93,24 @@ start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK
 for c in 1 16; do load hello_no_cache "$c" "http://127.0.0.1:$PORT/exec/functions/hello" "$hello_body"; done
 stop_server
 
+# Both again without guard pages (explicit bounds checks, no page-protection
+# change per call): wasmfaas --no-guard-pages against wasmtime serve with
+# the equivalent settings.
+echo "== without guard pages: wasmtime serve, then wasmfaas --no-guard-pages ==" >&2
+NO_GUARD="signals-based-traps=n,memory-guard-size=0,memory-reservation=134217728"
+"$WASMTIME" serve -O "$POOLING,$NO_GUARD" --addr 127.0.0.1:0 "$HELLO_HTTP" >"$WORK/wasmtime.out" 2>"$WORK/wasmtime.log" &
+WASMTIME_PID=$!
+WT_PORT=""
+for _ in $(seq 200); do
+  WT_PORT=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/wasmtime.log")
+  [ -n "$WT_PORT" ] && break
+  sleep 0.05
+done
+for c in 1 16 64; do load wasmtime_serve_hello_no_guard "$c" "http://127.0.0.1:$WT_PORT/" "$hello_body"; done
+kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
+start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache-no-guard" --no-guard-pages
+for c in 1 16 64; do load hello_no_guard "$c" "http://127.0.0.1:$PORT/exec/functions/hello" "$hello_body"; done
+stop_server
+
 mkdir -p "$ROOT/bench/results"
 python3 "$ROOT/bench/report.py" "$RESULTS" "$ROOT/bench/results/$(date -u +%Y-%m-%d).json"

@@ -109,6 +109,9 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
                "Instances in the pooling allocator (concurrent executions)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  c.add_flag("--no-guard-pages", no_guard_pages_,
+             "Bounds-check memory accesses in code instead of guard pages: cheaper "
+             "instantiation, slower guest code");
   // Limits of one execution and of requests.
   c.add_option("--timeout-ms", timeout_ms_, "Wall-clock limit of one execution")
       ->capture_default_str()
@@ -242,6 +245,7 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   options.s3.path_style = !virtual_hosted_;
   options.s3.request_timeout = std::chrono::milliseconds(s3_timeout_ms_);
   config.functions.use_compiled_cache = !no_cache_;
+  options.engine.guard_pages = !no_guard_pages_;
   config.functions.freshness_window = std::chrono::milliseconds(freshness_ms_);
   config.compiled.memory_bytes = memory_cache_mb_ << 20;
   invocation.timeout = std::chrono::milliseconds(timeout_ms_);

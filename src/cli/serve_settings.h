@@ -42,6 +42,7 @@ class ServeSettings {
   bool virtual_hosted_ = false;
   int64_t s3_timeout_ms_ = 0;
   bool no_cache_ = false;
+  bool no_guard_pages_ = false;
   bool no_metrics_ = false;
   int64_t freshness_ms_ = 0;
   int64_t timeout_ms_ = 0;

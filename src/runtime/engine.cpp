@@ -83,6 +83,14 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   config.epoch_interruption(true);
   config.max_wasm_stack(options.max_wasm_stack_bytes);
   config.consume_fuel(options.fuel_metering);
+  if (!options.guard_pages) {
+    // Explicit bounds checks in the generated code instead of guard pages
+    // and signal handlers: Wasmtime then never changes a reused memory
+    // slot's page protection (no mprotect, no TLB shootdown per call).
+    config.signals_based_traps(false);
+    config.memory_guard_size(0);
+    config.memory_reservation(options.max_memory_bytes);
+  }
   if (options.pooling) {
     // A component built from C or Rust with the preview1 adapter holds a few
     // core instances, two memories and a few tables; size the pool for that.
@@ -115,7 +123,8 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
   const std::string fingerprint =
       sha256_hex("wasmtime " WASMTIME_VERSION " x86_64 opt=" +
                  std::to_string(options.optimize) + " pooling=" + std::to_string(options.pooling) +
-                 " epoch=1 fuel=" + std::to_string(options.fuel_metering))
+                 " epoch=1 fuel=" + std::to_string(options.fuel_metering) +
+                 (options.guard_pages ? "" : " guard_pages=0"))
           .substr(0, 16);
   auto impl = std::make_unique<Impl>(Impl{options, fingerprint, std::move(engine),
                                           std::move(linker), std::jthread()});

@@ -33,6 +33,11 @@ struct EngineOptions {
   // Bytes of each reused memory/table slot reset by memset instead of
   // madvise (cheaper for small guests than page-faulting them back in).
   size_t keep_resident_bytes = 256 << 10;
+  // Linear memories behind guard pages, out-of-bounds accesses caught by
+  // the MMU (Wasmtime's default). Off: explicit bounds checks in the code;
+  // a call costs no page-protection changes (faster instantiation), guest
+  // code runs slower and compiles slower (docs/performance.md).
+  bool guard_pages = true;
   // Epoch interruption: one ticker thread advances the engine's epoch every
   // `epoch_tick`; an invocation's time limit is a deadline in ticks.
   std::chrono::milliseconds epoch_tick{2};

@@ -104,6 +104,49 @@ TEST(InvocationLimitsTest, FuelBoundsTheInstructionsRun) {
   EXPECT_TRUE(run("hello", R"({"name":"F"})", options, **engine).has_value());
 }
 
+TEST(InvocationLimitsTest, WithoutGuardPagesEveryLimitStillHolds) {
+  EngineOptions engine_options;
+  engine_options.guard_pages = false;
+  auto engine = Engine::create(engine_options);
+  ASSERT_TRUE(engine.has_value());
+  InvocationOptions options;
+  options.max_memory_bytes = 16 << 20;
+  options.timeout = std::chrono::milliseconds(200);
+  expect_error(run("fixture_out_of_bounds", "", options, **engine), ErrorCode::kTrap,
+               "out of bounds memory access");
+  expect_error(run("fixture_memory_bomb", "", options, **engine), ErrorCode::kResourceExhausted,
+               "function exceeded its memory limit of 16 MiB");
+  expect_error(run("fixture_hostile", "malloc-bomb", options, **engine),
+               ErrorCode::kResourceExhausted, "function exceeded its memory limit of 16 MiB");
+  expect_error(run("fixture_deep_recursion", "", options, **engine), ErrorCode::kTrap,
+               "call stack exhausted");
+  expect_error(run("fixture_infinite_loop", "", options, **engine), ErrorCode::kTimeout,
+               "200 ms");
+  EXPECT_EQ(run("hello", R"({"name":"G"})", options, **engine).value_or("error"),
+            R"({"result":"Hello G, how are you?"})");
+}
+
+// A reused pooled memory slot shows nothing of the previous call, with and
+// without guard pages (without them Wasmtime leaves the grown pages
+// accessible between calls and must still reset their contents).
+TEST(InvocationLimitsTest, GrownMemoryIsZeroInTheNextCall) {
+  for (const bool guard_pages : {true, false}) {
+    EngineOptions engine_options;
+    engine_options.guard_pages = guard_pages;
+    engine_options.max_instances = 2;  // few slots, so that they are reused
+    auto engine = Engine::create(engine_options);
+    ASSERT_TRUE(engine.has_value());
+    auto compiled = (*engine)->compile(load_component("fixture_grown_memory"));
+    ASSERT_TRUE(compiled.has_value()) << compiled.error().message;
+    for (int call = 0; call < 5; ++call) {
+      auto invocation = Invocation::start(**engine, **compiled);
+      ASSERT_TRUE(invocation.has_value()) << invocation.error().message;
+      EXPECT_EQ(invocation->call("").value_or("error"), "00")
+          << "guard pages " << guard_pages << ", call " << call;
+    }
+  }
+}
+
 TEST(InvocationCapabilitiesTest, HostFilesAreNotReachable) {
   const auto output = run("fixture_hostile", "read-file");
   ASSERT_TRUE(output.has_value()) << output.error().message;
