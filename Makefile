@@ -40,6 +40,9 @@ bench: build
 	@bench/run.sh
 	@echo "== storage: embedded vs S3 ==" && bench/storage_exec.sh
 	@echo "== hello beside hostile functions ==" && bench/hostile_latency.sh
+	@echo "== runtime alone: hello, 20000 calls on one thread (guard pages, then none) ==" && \
+	  $(BUILD_DIR)/bench/invoke_loop $(BUILD_DIR)/functions/hello.wasm '{"name":"World"}' 20000 && \
+	  $(BUILD_DIR)/bench/invoke_loop $(BUILD_DIR)/functions/hello.wasm '{"name":"World"}' 20000 --no-guard-pages
 	@echo "== pipelines ==" && $(BUILD_DIR)/bench/pipeline_steps $(BUILD_DIR)/test-components/fixture_echo.wasm 8
 	@echo "== observability overhead ==" && bench/metrics_overhead.sh 8 1
 

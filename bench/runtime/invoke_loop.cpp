@@ -1,9 +1,10 @@
 // Micro-benchmark of the runtime alone: compiles a component once, then
 // starts an Invocation and calls it N times on one thread, and prints the
 // mean instantiate and call times. Not a test; run by `make bench`.
-//   invoke_loop <component.wasm> <input> [iterations]
+//   invoke_loop <component.wasm> <input> [iterations] [--no-guard-pages]
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "common/file_util.h"
@@ -14,12 +15,15 @@
 int main(int argc, char** argv) {
   using namespace wasmfaas;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: invoke_loop <component.wasm> <input> [iterations]\n");
+    std::fprintf(stderr,
+                 "usage: invoke_loop <component.wasm> <input> [iterations] [--no-guard-pages]\n");
     return 2;
   }
   const int iterations = argc > 3 ? std::stoi(argv[3]) : 10000;
   auto bytes = read_file_bytes(argv[1]);
-  auto engine = runtime::Engine::create();
+  runtime::EngineOptions options;
+  options.guard_pages = !(argc > 4 && std::strcmp(argv[4], "--no-guard-pages") == 0);
+  auto engine = runtime::Engine::create(options);
   if (!bytes || !engine) return 1;
   auto function = (*engine)->compile(*bytes);
   if (!function) {

@@ -110,7 +110,7 @@ Result<void> LocalStore::delete_bucket(std::string_view bucket) {
   size_t visible = 0;
   size_t hidden = 0;
   for (const auto& entry : fs::directory_iterator(bucket_dir(bucket), code)) {
-    auto metadata = read_key_metadata(entry.path() / kMetadataFile);
+    auto metadata = metadata_cache_.read(entry.path() / kMetadataFile);
     if (metadata && *metadata && (*metadata)->visible()) {
       ++visible;
     } else {
@@ -143,7 +143,7 @@ Result<std::vector<ObjectVersion>> LocalStore::list_objects(std::string_view buc
   std::vector<ObjectVersion> objects;
   std::error_code code;
   for (const auto& entry : fs::directory_iterator(bucket_dir(bucket), code)) {
-    auto metadata = read_key_metadata(entry.path() / kMetadataFile);
+    auto metadata = metadata_cache_.read(entry.path() / kMetadataFile);
     if (!metadata) return std::unexpected(metadata.error());
     if (!*metadata) continue;
     if (const VersionRecord* visible = (*metadata)->visible()) {
@@ -189,7 +189,7 @@ Result<ObjectVersion> LocalStore::put_object(std::string_view bucket, std::strin
   }
   if (auto synced = sync_directory(dir); !synced) return std::unexpected(synced.error());
 
-  auto metadata = read_key_metadata(dir / kMetadataFile);
+  auto metadata = metadata_cache_.read(dir / kMetadataFile);
   if (!metadata) return std::unexpected(metadata.error());
   KeyMetadata updated = metadata->value_or(KeyMetadata{std::string(key), {}});
   record.created_unix_ms = now_unix_ms();
@@ -208,7 +208,7 @@ Result<ObjectVersion> LocalStore::head_object(std::string_view bucket, std::stri
                                               const std::optional<std::string>& version_id) {
   if (auto ok = validate(bucket, key); !ok) return std::unexpected(ok.error());
   if (auto ok = require_bucket(bucket); !ok) return std::unexpected(ok.error());
-  auto metadata = read_key_metadata(object_dir(bucket, key) / kMetadataFile);
+  auto metadata = metadata_cache_.read(object_dir(bucket, key) / kMetadataFile);
   if (!metadata) return std::unexpected(metadata.error());
   if (!*metadata) return std::unexpected(not_found_key(bucket, key));
   const KeyMetadata& meta = **metadata;
@@ -237,7 +237,7 @@ Result<void> LocalStore::delete_object(std::string_view bucket, std::string_view
   if (auto ok = require_bucket(bucket); !ok) return ok;
   std::lock_guard lock(metadata_mutex_);
   const fs::path file = object_dir(bucket, key) / kMetadataFile;
-  auto metadata = read_key_metadata(file);
+  auto metadata = metadata_cache_.read(file);
   if (!metadata) return std::unexpected(metadata.error());
   if (!*metadata || !(*metadata)->visible()) return std::unexpected(not_found_key(bucket, key));
   KeyMetadata updated = std::move(**metadata);
@@ -252,7 +252,7 @@ Result<void> LocalStore::delete_object_version(std::string_view bucket, std::str
   if (auto ok = require_bucket(bucket); !ok) return ok;
   std::lock_guard lock(metadata_mutex_);
   const fs::path dir = object_dir(bucket, key);
-  auto metadata = read_key_metadata(dir / kMetadataFile);
+  auto metadata = metadata_cache_.read(dir / kMetadataFile);
   if (!metadata) return std::unexpected(metadata.error());
   if (!*metadata) return std::unexpected(not_found_key(bucket, key));
   KeyMetadata updated = std::move(**metadata);
@@ -280,7 +280,7 @@ Result<std::vector<ObjectVersion>> LocalStore::list_versions(std::string_view bu
                                                              std::string_view key) {
   if (auto ok = validate(bucket, key); !ok) return std::unexpected(ok.error());
   if (auto ok = require_bucket(bucket); !ok) return std::unexpected(ok.error());
-  auto metadata = read_key_metadata(object_dir(bucket, key) / kMetadataFile);
+  auto metadata = metadata_cache_.read(object_dir(bucket, key) / kMetadataFile);
   if (!metadata) return std::unexpected(metadata.error());
   if (!*metadata) return std::unexpected(not_found_key(bucket, key));
   std::vector<ObjectVersion> versions;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 
+#include "storage/local/key_metadata_cache.h"
 #include "storage/object_store.h"
 
 namespace wasmfaas::storage {
@@ -50,6 +51,9 @@ class LocalStore final : public ObjectStore {
 
   const std::filesystem::path root_;
   std::mutex metadata_mutex_;
+  // Every meta.json read goes through it (reads of unchanged files are one
+  // stat).
+  KeyMetadataCache metadata_cache_;
 };
 
 }  // namespace wasmfaas::storage
