@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hello's latency with and without hostile functions running beside it:
 # endless loops (time limit), memory bombs (memory limit), stack overflows
-# and traps, called back to back by 2 clients while wrk measures hello.
+# and traps, called back to back by 2 clients while wrk measures hello;
+# then again with each hostile function limited to one execution at a time
+# (per-function config max_concurrency = 1).
 #   bench/hostile_latency.sh [seconds per run, default 10]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,7 @@ done
 
 report() {
   read -r rps p50 p99 errors < <(run_wrk 8 "$DURATION" "$BASE/exec/functions/hello" "$hello_body")
-  printf '%-22s hello c=8: %7s req/s  p50 %6s us  p99 %7s us  errors %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
+  printf '%-28s hello c=8: %7s req/s  p50 %6s us  p99 %7s us  errors %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
 }
 
 report "alone"
@@ -36,6 +38,19 @@ for _ in 1 2; do
   ATTACKERS+=($!)
 done
 sleep 1
+ended() {  # hostile executions ended by their limits so far
+  curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && !/outcome="(ok|throttled)"/ {n += $2} END {print n + 0}'
+}
+throttled() {
+  curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && /outcome="throttled"/ {n += $2} END {print n + 0}'
+}
 report "with hostile load"
-hostile=$(curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && !/outcome="ok"/ {n += $2} END {print n + 0}')
-echo "hostile executions ended by their limits during the run: $hostile"
+echo "hostile executions ended by their limits during the run: $(ended)"
+before=$(ended)
+for fixture in infinite_loop memory_bomb deep_recursion trap; do
+  curl -s -o /dev/null -X PUT -H 'Content-Type: application/json' -d '{"max_concurrency":1}' \
+    "$BASE/config/functions/$fixture"
+done
+sleep 1
+report "hostile, max_concurrency 1"
+echo "hostile executions ended by their limits: $(( $(ended) - before )), refused (429): $(throttled)"

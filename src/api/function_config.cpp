@@ -14,6 +14,7 @@ constexpr uint64_t kMaxTimeoutMs = 15 * 60 * 1000;
 constexpr uint64_t kMaxOutputBytes = 64ull << 20;
 constexpr uint64_t kMaxResponseBytes = 1ull << 30;
 constexpr uint64_t kMaxConcurrentRequests = 256;
+constexpr uint64_t kMaxConcurrency = 100000;
 
 std::unexpected<Error> invalid(std::string_view field, std::string_view problem) {
   return make_error(ErrorCode::kInvalidArgument,
@@ -182,6 +183,13 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
          config.http_max_concurrent_requests = static_cast<uint32_t>(*count);
          return {};
        }},
+      {"max_concurrency",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         auto count = integer_in(value, "max_concurrency", 1, kMaxConcurrency);
+         if (!count) return std::unexpected(count.error());
+         config.max_concurrency = static_cast<uint32_t>(*count);
+         return {};
+       }},
   };
   return parsers;
 }
@@ -227,6 +235,7 @@ std::string function_config_json(const FunctionConfig& config) {
   if (config.http_max_concurrent_requests) {
     document["http_max_concurrent_requests"] = *config.http_max_concurrent_requests;
   }
+  if (config.max_concurrency) document["max_concurrency"] = *config.max_concurrency;
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -30,6 +30,9 @@ struct FunctionConfig {
   std::optional<std::chrono::milliseconds> http_timeout;
   std::optional<uint64_t> http_max_response_bytes;
   std::optional<uint32_t> http_max_concurrent_requests;
+  // Executions of this function running at once on one node; more are
+  // refused with kThrottled (429). Unset: bounded only by the worker pool.
+  std::optional<uint32_t> max_concurrency;
 };
 
 // What a config may ask for on this server.

@@ -40,6 +40,7 @@ std::string_view exec_outcome(const std::optional<Error>& error) {
     case ErrorCode::kResourceExhausted:
       return error->message.find("fuel") != std::string::npos ? "fuel" : "memory";
     case ErrorCode::kBadOutput: return "bad_output";
+    case ErrorCode::kThrottled: return "throttled";
     default: return "error";
   }
 }
@@ -241,6 +242,18 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
   if (!config) return std::unexpected(config.error());
   ran = true;
 
+  std::optional<ConcurrencyLimits::Slot> slot;
+  if (*config && (*config)->max_concurrency) {
+    const std::string function = std::string(bucket) + "/" + std::string(key);
+    const uint32_t limit = *(*config)->max_concurrency;
+    auto acquired = concurrency_.try_acquire(function, limit);
+    if (!acquired) {
+      return make_error(ErrorCode::kThrottled, "function '" + function +
+                                                   "' is at its concurrency limit of " +
+                                                   std::to_string(limit) + "; retry later");
+    }
+    slot.emplace(std::move(*acquired));
+  }
   runtime::InvocationOptions limits =
       *config ? apply_function_config(**config, options_.invocation) : options_.invocation;
   if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "api/concurrency_limits.h"
 #include "api/function_config.h"
 #include "api/function_configs.h"
 #include "api/invocation_log.h"
@@ -66,7 +67,7 @@ struct ExecContext {
 };
 
 // The metrics outcome label of an exec that ended with `code` (none: ok):
-// ok, trap, timeout, memory, fuel, bad_output or error.
+// ok, trap, timeout, memory, fuel, bad_output, throttled or error.
 std::string_view exec_outcome(const std::optional<Error>& error);
 
 struct FunctionServiceOptions {
@@ -157,6 +158,7 @@ class FunctionService {
   FunctionConfigs configs_;
   std::mutex versions_mutex_;
   std::unordered_map<std::string, CheckedVersion> checked_versions_;  // "bucket/key"
+  ConcurrencyLimits concurrency_;  // by "bucket/key"
 };
 
 }  // namespace wasmfaas::api

@@ -16,6 +16,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kStorageRejected: return "storage_rejected";
     case ErrorCode::kBadOutput: return "bad_output";
     case ErrorCode::kOverloaded: return "overloaded";
+    case ErrorCode::kThrottled: return "throttled";
     case ErrorCode::kPayloadTooLarge: return "payload_too_large";
     case ErrorCode::kHeadersTooLarge: return "headers_too_large";
     case ErrorCode::kLengthRequired: return "length_required";

@@ -21,6 +21,7 @@ enum class ErrorCode {
   kStorageRejected,   // the storage backend refused (access denied, bad signature)
   kBadOutput,         // the function's output is unusable (too large)
   kOverloaded,        // the worker pool's queue is full; retry later
+  kThrottled,         // the function is at its own concurrency limit; retry later
   kPayloadTooLarge,   // a request body over its limit
   kHeadersTooLarge,   // request headers over their limit
   kLengthRequired,    // a body without a declared length where one is needed

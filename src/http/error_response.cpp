@@ -19,6 +19,7 @@ beast_http::status status_for(ErrorCode code) {
     case ErrorCode::kStorageRejected: return status::bad_gateway;
     case ErrorCode::kBadOutput: return status::bad_gateway;
     case ErrorCode::kOverloaded: return status::service_unavailable;
+    case ErrorCode::kThrottled: return status::too_many_requests;
     case ErrorCode::kPayloadTooLarge: return status::payload_too_large;
     case ErrorCode::kHeadersTooLarge: return status::request_header_fields_too_large;
     case ErrorCode::kLengthRequired: return status::length_required;
@@ -43,7 +44,8 @@ Response error_response(const Error& error, unsigned http_version) {
   Response response = json_response(
       status_for(error.code),
       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), http_version);
-  if (error.code == ErrorCode::kOverloaded || error.code == ErrorCode::kUnavailable) {
+  if (error.code == ErrorCode::kOverloaded || error.code == ErrorCode::kUnavailable ||
+      error.code == ErrorCode::kThrottled) {
     response.set(beast_http::field::retry_after, "1");
   }
   if (error.code == ErrorCode::kUnauthenticated) {

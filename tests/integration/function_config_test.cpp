@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "support/components.h"
 #include "support/http_client.h"
@@ -66,6 +67,8 @@ TEST_P(FunctionConfigTest, UnknownFieldsAndInvalidValuesAre400NamingTheField) {
       {R"({"allowed_hosts":"https://example.com"})", "allowed_hosts"},
       {R"({"fuel":1000})", "fuel"},
       {R"({"http_max_concurrent_requests":0})", "http_max_concurrent_requests"},
+      {R"({"max_concurrency":0})", "max_concurrency"},
+      {R"({"max_concurrency":1.5})", "max_concurrency"},
   };
   for (const auto& [body, field] : cases) {
     const HttpResult result = put_config(client_, "hostile", body);
@@ -127,6 +130,50 @@ TEST_P(FunctionConfigTest, ConfigSurvivesReUpload) {
   // Three versions: the upload, the config change, the re-upload.
   EXPECT_EQ(json::parse(client_.get("/file/functions/hostile?versions").body)["versions"].size(),
             3u);
+}
+
+TEST(FunctionConcurrencyTest, AFunctionAtItsLimitIs429WhileOtherFunctionsRun) {
+  server::ServerConfig config;
+  config.exec_workers = 2;
+  TestServer server(config);
+  HttpClient client(server.port());
+  ASSERT_EQ(client.put("/bucket/functions").status, 201);
+  for (const auto& [key, component] :
+       {std::pair{"loop", "fixture_infinite_loop"}, std::pair{"hello", "hello"}}) {
+    ASSERT_EQ(client.post(std::string("/file/functions/") + key, load_component_text(component),
+                          "application/wasm")
+                  .status,
+              201);
+  }
+  ASSERT_EQ(put_config(client, "loop", R"({"max_concurrency":1,"timeout_ms":1500})").status, 200);
+  EXPECT_EQ(json::parse(client.get("/config/functions/loop").body)["max_concurrency"], 1);
+
+  std::thread running([&] {
+    HttpClient other(server.port());
+    EXPECT_EQ(other.post("/exec/functions/loop", "x", "text/plain").status, 504);
+  });
+  // An instance exists only once its execution holds the function's slot.
+  const std::string busy = "wasmfaas_instances_in_use 1\n";
+  while (client.get("/metrics").body.find(busy) == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // The loop holds its one slot: a second call is refused at once, and the
+  // other worker still serves other functions.
+  const HttpResult refused = client.post("/exec/functions/loop", "x", "text/plain");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_EQ(error_of(refused),
+            "function 'functions/loop' is at its concurrency limit of 1; retry later");
+  EXPECT_EQ(client.post("/exec/functions/hello", R"({"name":"Busy"})").status, 200);
+  running.join();
+
+  // The slot is free again once the running call ended (its time limit).
+  EXPECT_EQ(client.post("/exec/functions/loop", "x", "text/plain").status, 504);
+  const std::string metrics = client.get("/metrics").body;
+  EXPECT_NE(metrics.find(R"(wasmfaas_executions_total{bucket="functions",key="loop",outcome="throttled"} 1)"),
+            std::string::npos);
+  EXPECT_NE(metrics.find(R"(wasmfaas_executions_total{bucket="functions",key="loop",outcome="timeout"} 2)"),
+            std::string::npos);
 }
 
 TEST(FunctionConfigOnS3Test, ExecOfAConfiguredCachedFunctionIsOneHeadRequest) {
