@@ -37,16 +37,23 @@ load() {  # load <name> <connections> <url> [body]
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 curl_ms() { curl -s -o /dev/null -w '%{time_total}' "$@" | awk '{printf "%.3f", $1*1000}'; }
 
+# load_wasmtime_serve <name> <-O options>: `wasmtime serve` of the wasi:http
+# hello at 1, 16 and 64 connections.
+load_wasmtime_serve() {
+  local name=$1 options=$2 port=""
+  "$WASMTIME" serve -O "$options" --addr 127.0.0.1:0 "$HELLO_HTTP" >"$WORK/wasmtime.out" 2>"$WORK/wasmtime.log" &
+  WASMTIME_PID=$!
+  for _ in $(seq 200); do
+    port=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/wasmtime.log")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  for c in 1 16 64; do load "$name" "$c" "http://127.0.0.1:$port/" "$hello_body"; done
+  kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
+}
+
 echo "== wasmtime serve $("$WASMTIME" --version | awk '{print $2}') (pooling) ==" >&2
-"$WASMTIME" serve -O "$POOLING" --addr 127.0.0.1:0 "$HELLO_HTTP" >"$WORK/wasmtime.out" 2>"$WORK/wasmtime.log" &
-WASMTIME_PID=$!
-for _ in $(seq 200); do
-  WT_PORT=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/wasmtime.log")
-  [ -n "$WT_PORT" ] && break
-  sleep 0.05
-done
-for c in 1 16 64; do load wasmtime_serve_hello "$c" "http://127.0.0.1:$WT_PORT/" "$hello_body"; done
-kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
+load_wasmtime_serve wasmtime_serve_hello "$POOLING"
 
 echo "== wasmfaas ==" >&2
 start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache" \
@@ -98,16 +105,7 @@ stop_server
 # the equivalent settings.
 echo "== without guard pages: wasmtime serve, then wasmfaas --no-guard-pages ==" >&2
 NO_GUARD="signals-based-traps=n,memory-guard-size=0,memory-reservation=134217728"
-"$WASMTIME" serve -O "$POOLING,$NO_GUARD" --addr 127.0.0.1:0 "$HELLO_HTTP" >"$WORK/wasmtime.out" 2>"$WORK/wasmtime.log" &
-WASMTIME_PID=$!
-WT_PORT=""
-for _ in $(seq 200); do
-  WT_PORT=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/wasmtime.log")
-  [ -n "$WT_PORT" ] && break
-  sleep 0.05
-done
-for c in 1 16 64; do load wasmtime_serve_hello_no_guard "$c" "http://127.0.0.1:$WT_PORT/" "$hello_body"; done
-kill "$WASMTIME_PID"; wait "$WASMTIME_PID" 2>/dev/null || true; WASMTIME_PID=""
+load_wasmtime_serve wasmtime_serve_hello_no_guard "$POOLING,$NO_GUARD"
 start_server "$WASMFAAS" "$WORK/data" "$WORK/server.log" --code-cache-dir "$WORK/cache-no-guard" --no-guard-pages
 for c in 1 16 64; do load hello_no_guard "$c" "http://127.0.0.1:$PORT/exec/functions/hello" "$hello_body"; done
 stop_server

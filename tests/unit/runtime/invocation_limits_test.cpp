@@ -30,6 +30,12 @@ void expect_error(const Result<std::string>& result, ErrorCode code, const std::
   EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
 }
 
+std::unique_ptr<Engine> create_engine(const EngineOptions& options) {
+  auto engine = Engine::create(options);
+  EXPECT_TRUE(engine.has_value()) << engine.error().message;
+  return engine ? std::move(*engine) : nullptr;
+}
+
 // After any failure, the same engine (and its pooled slots) still runs hello.
 void expect_hello_still_runs() {
   EXPECT_EQ(run("hello", R"({"name":"After"})").value_or("error"),
@@ -91,38 +97,34 @@ TEST(InvocationLimitsTest, AStdoutFloodIsCapturedUpToTheLogLimit) {
 }
 
 TEST(InvocationLimitsTest, FuelBoundsTheInstructionsRun) {
-  EngineOptions engine_options;
-  engine_options.fuel_metering = true;
-  auto engine = Engine::create(engine_options);
-  ASSERT_TRUE(engine.has_value());
+  const auto engine = create_engine({.fuel_metering = true});
+  ASSERT_NE(engine, nullptr);
   InvocationOptions options;
   options.fuel = 1'000'000;
   options.timeout = std::chrono::seconds(30);
-  expect_error(run("fixture_infinite_loop", "", options, **engine),
+  expect_error(run("fixture_infinite_loop", "", options, *engine),
                ErrorCode::kResourceExhausted, "function exceeded its fuel limit of 1000000");
   // Enough fuel for hello.
-  EXPECT_TRUE(run("hello", R"({"name":"F"})", options, **engine).has_value());
+  EXPECT_TRUE(run("hello", R"({"name":"F"})", options, *engine).has_value());
 }
 
 TEST(InvocationLimitsTest, WithoutGuardPagesEveryLimitStillHolds) {
-  EngineOptions engine_options;
-  engine_options.guard_pages = false;
-  auto engine = Engine::create(engine_options);
-  ASSERT_TRUE(engine.has_value());
+  const auto engine = create_engine({.guard_pages = false});
+  ASSERT_NE(engine, nullptr);
   InvocationOptions options;
   options.max_memory_bytes = 16 << 20;
   options.timeout = std::chrono::milliseconds(200);
-  expect_error(run("fixture_out_of_bounds", "", options, **engine), ErrorCode::kTrap,
+  expect_error(run("fixture_out_of_bounds", "", options, *engine), ErrorCode::kTrap,
                "out of bounds memory access");
-  expect_error(run("fixture_memory_bomb", "", options, **engine), ErrorCode::kResourceExhausted,
+  expect_error(run("fixture_memory_bomb", "", options, *engine), ErrorCode::kResourceExhausted,
                "function exceeded its memory limit of 16 MiB");
-  expect_error(run("fixture_hostile", "malloc-bomb", options, **engine),
+  expect_error(run("fixture_hostile", "malloc-bomb", options, *engine),
                ErrorCode::kResourceExhausted, "function exceeded its memory limit of 16 MiB");
-  expect_error(run("fixture_deep_recursion", "", options, **engine), ErrorCode::kTrap,
+  expect_error(run("fixture_deep_recursion", "", options, *engine), ErrorCode::kTrap,
                "call stack exhausted");
-  expect_error(run("fixture_infinite_loop", "", options, **engine), ErrorCode::kTimeout,
+  expect_error(run("fixture_infinite_loop", "", options, *engine), ErrorCode::kTimeout,
                "200 ms");
-  EXPECT_EQ(run("hello", R"({"name":"G"})", options, **engine).value_or("error"),
+  EXPECT_EQ(run("hello", R"({"name":"G"})", options, *engine).value_or("error"),
             R"({"result":"Hello G, how are you?"})");
 }
 
@@ -131,15 +133,13 @@ TEST(InvocationLimitsTest, WithoutGuardPagesEveryLimitStillHolds) {
 // accessible between calls and must still reset their contents).
 TEST(InvocationLimitsTest, GrownMemoryIsZeroInTheNextCall) {
   for (const bool guard_pages : {true, false}) {
-    EngineOptions engine_options;
-    engine_options.guard_pages = guard_pages;
-    engine_options.max_instances = 2;  // few slots, so that they are reused
-    auto engine = Engine::create(engine_options);
-    ASSERT_TRUE(engine.has_value());
-    auto compiled = (*engine)->compile(load_component("fixture_grown_memory"));
+    // Few slots, so that they are reused.
+    const auto engine = create_engine({.max_instances = 2, .guard_pages = guard_pages});
+    ASSERT_NE(engine, nullptr);
+    auto compiled = engine->compile(load_component("fixture_grown_memory"));
     ASSERT_TRUE(compiled.has_value()) << compiled.error().message;
     for (int call = 0; call < 5; ++call) {
-      auto invocation = Invocation::start(**engine, **compiled);
+      auto invocation = Invocation::start(*engine, **compiled);
       ASSERT_TRUE(invocation.has_value()) << invocation.error().message;
       EXPECT_EQ(invocation->call("").value_or("error"), "00")
           << "guard pages " << guard_pages << ", call " << call;
