@@ -13,7 +13,7 @@ std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   const std::time_t t = seconds.count();
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buffer[40];
+  char buffer[96];  // room for any int the format could print
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(millis));

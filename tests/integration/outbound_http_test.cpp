@@ -8,6 +8,9 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <sstream>
 #include <string>
 
 #include "support/components.h"
@@ -56,15 +59,31 @@ class OutboundHttpTest : public ::testing::Test {
     ASSERT_EQ(put.status, 200) << put.body;
   }
 
-  json list_data() {
+  json list_data(std::string* request_id = nullptr) {
     const HttpResult result = client_.post("/exec/functions/s3", R"({"bucket":"data"})");
     EXPECT_EQ(result.status, 200) << result.body;
+    if (request_id) *request_id = result.header("x-request-id");
     return json::parse(result.body);
+  }
+
+  // The server's event log, where refused outgoing requests are written.
+  static std::shared_ptr<spdlog::logger> logger_into(std::ostringstream& sink) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "events", std::make_shared<spdlog::sinks::ostream_sink_mt>(sink));
+    logger->set_pattern("%v");
+    return logger;
+  }
+  static server::ServerConfig config_with_event_log(spdlog::logger* events) {
+    server::ServerConfig config;
+    config.functions.reporting.event_log = events;
+    return config;
   }
 
   std::string endpoint() { return server_.gateway()->config().endpoint; }
 
-  TestServer server_{StoreKind::kS3};
+  std::ostringstream events_;
+  std::shared_ptr<spdlog::logger> event_log_ = logger_into(events_);
+  TestServer server_{StoreKind::kS3, config_with_event_log(event_log_.get())};
   HttpClient client_{server_.port()};
 };
 
@@ -77,10 +96,25 @@ TEST_F(OutboundHttpTest, TheS3ExampleListsABucketWhenItsEndpointIsAllowed) {
 
 TEST_F(OutboundHttpTest, WithAnEmptyAllowListTheRequestIsDenied) {
   configure(config_for(endpoint(), json::array()));
-  const json answer = list_data();
+  std::string request_id;
+  const json answer = list_data(&request_id);
   EXPECT_EQ(answer["success"], false);
   EXPECT_NE(answer["error"].get<std::string>().find("HTTP-request-denied"), std::string::npos)
       << answer;
+  // The denial is logged with the call's request id.
+  std::istringstream lines(events_.str());
+  std::string line;
+  bool logged = false;
+  while (std::getline(lines, line)) {
+    const json event = json::parse(line);
+    if (event.value("request_id", "") != request_id) continue;
+    logged = true;
+    EXPECT_EQ(event["type"], "outbound_request_denied");
+    EXPECT_EQ(event["function"], "functions/s3");
+    EXPECT_NE(event["message"].get<std::string>().find(endpoint().substr(7)), std::string::npos)
+        << line;
+  }
+  EXPECT_TRUE(logged) << events_.str();
 }
 
 TEST_F(OutboundHttpTest, AnotherPortOfAnAllowedHostIsDenied) {

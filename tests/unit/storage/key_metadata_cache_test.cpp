@@ -69,7 +69,9 @@ TEST(KeyMetadataCacheTest, StaysBoundedAndCorrectPastItsSize) {
   for (int round = 0; round < 2; ++round) {
     for (const char* name : {"1", "2", "3", "4", "5"}) {
       const auto file = dir.path() / name;
-      if (round == 0) ASSERT_TRUE(write_key_metadata(file, with_versions({name})).has_value());
+      if (round == 0) {
+        ASSERT_TRUE(write_key_metadata(file, with_versions({name})).has_value());
+      }
       EXPECT_EQ(ids_of(cache.read(file)), std::vector<std::string>{name});
     }
   }
