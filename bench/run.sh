@@ -41,10 +41,13 @@ curl_ms() { curl -s -o /dev/null -w '%{time_total}' "$@" | awk '{printf "%.3f", 
 # hello at 1, 16 and 64 connections.
 load_wasmtime_serve() {
   local name=$1 options=$2 port=""
-  "$WASMTIME" serve -O "$options" --addr 127.0.0.1:0 "$HELLO_HTTP" >"$WORK/wasmtime.out" 2>"$WORK/wasmtime.log" &
+  # A log of its own per server: the shell truncates a reused one only once
+  # the child runs, and the old port could be read before that.
+  local log="$WORK/wasmtime-$name.log"
+  "$WASMTIME" serve -O "$options" --addr 127.0.0.1:0 "$HELLO_HTTP" >/dev/null 2>"$log" &
   WASMTIME_PID=$!
   for _ in $(seq 200); do
-    port=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/wasmtime.log")
+    port=$(sed -n 's|.*Serving HTTP on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log" 2>/dev/null)
     [ -n "$port" ] && break
     sleep 0.05
   done
