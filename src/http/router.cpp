@@ -125,8 +125,12 @@ Router::Reply Router::with_reporting(Reply reply, const Request& request,
           started = std::chrono::steady_clock::now()](Response response) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     const unsigned status_code = response.result_int();
+    const size_t bytes_out = response.body().size();
+    // Metrics before the reply, so that a client that has its answer sees
+    // it counted; the access log after, off the answer's path.
     if (deps_.requests) deps_.requests->with({route, method, std::to_string(status_code)}).add();
     if (deps_.request_durations) deps_.request_durations->with({route}).observe(elapsed.count());
+    reply(std::move(response));
     if (deps_.access_log && deps_.access_log->should_log(spdlog::level::info)) {
       const std::string now = format_rfc3339(std::chrono::system_clock::now());
       nlohmann::json line = {{"time", now},
@@ -138,7 +142,7 @@ Router::Reply Router::with_reporting(Reply reply, const Request& request,
                              {"status", status_code},
                              {"duration_ms", elapsed.count() * 1000},
                              {"bytes_in", bytes_in},
-                             {"bytes_out", response.body().size()}};
+                             {"bytes_out", bytes_out}};
       if (!bucket.empty()) line["bucket"] = bucket;
       if (!key.empty()) line["key"] = key;
       if (!token_name.empty()) line["token"] = token_name;
@@ -154,7 +158,6 @@ Router::Reply Router::with_reporting(Reply reply, const Request& request,
                                      {"status", status_code}}));
       }
     }
-    reply(std::move(response));
   };
 }
 
