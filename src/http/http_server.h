@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -27,7 +28,9 @@ struct HttpLimits {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 3000;  // 0 picks a free port
-  size_t io_threads = 2;
+  // Half the cores: the network threads only parse and write, execution
+  // needs the rest (measured in docs/performance.md).
+  size_t io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
   HttpLimits limits;
 };
 
