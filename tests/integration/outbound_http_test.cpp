@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -15,6 +19,7 @@
 
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/temp_dir.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -132,6 +137,55 @@ TEST_F(OutboundHttpTest, MetadataAndLinkLocalAddressesAreRefusedEvenWhenAllowed)
               std::string::npos)
         << target << ": " << answer;
   }
+}
+
+TEST_F(OutboundHttpTest, HttpsRefusesAServerWhoseCertificateNoRootVouchesFor) {
+  // An HTTPS server with a self-signed certificate: the function's request
+  // goes out over TLS and fails in the handshake (only the public web PKI's
+  // roots are trusted), rather than reaching the server or going in clear.
+  testing::TempDir dir;
+  const std::string cert = (dir.path() / "cert.pem").string();
+  const std::string key = (dir.path() / "key.pem").string();
+  const std::string make_certificate =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
+      " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make_certificate.c_str()), 0);
+  namespace ssl = boost::asio::ssl;
+  using boost::asio::ip::tcp;
+  boost::asio::io_context io;
+  ssl::context tls(ssl::context::tls_server);
+  tls.use_certificate_chain_file(cert);
+  tls.use_private_key_file(key, ssl::context::pem);
+  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const std::string target =
+      "https://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+  std::atomic<bool> handshake_failed{false};
+  std::atomic<bool> request_read{false};
+  ssl::stream<tcp::socket> stream(io, tls);
+  acceptor.async_accept(stream.lowest_layer(), [&](boost::system::error_code accepted) {
+    if (accepted) return;
+    stream.async_handshake(ssl::stream_base::server, [&](boost::system::error_code shaken) {
+      if (shaken) {
+        handshake_failed = true;
+        return;
+      }
+      // Only if the client trusted the certificate.
+      request_read = true;
+    });
+  });
+  std::thread server([&] { io.run_for(std::chrono::seconds(20)); });
+
+  configure(config_for(target, json::array({target})));
+  const json answer = list_data();
+  io.stop();
+  server.join();
+  EXPECT_EQ(answer["success"], false) << answer;
+  std::string error = answer.value("error", "");
+  std::transform(error.begin(), error.end(), error.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  EXPECT_NE(error.find("tls"), std::string::npos) << answer;
+  EXPECT_TRUE(handshake_failed.load());
+  EXPECT_FALSE(request_read.load());
 }
 
 TEST_F(OutboundHttpTest, AStalledServerTimesOutWithinItsLimit) {
