@@ -51,14 +51,15 @@ http::RouterDependencies Server::router_dependencies() {
   return dependencies;
 }
 
-Server::~Server() {
-  http_.stop(std::chrono::milliseconds(0));
-  exec_pool_.shutdown();
-  storage_pool_.shutdown();
-}
+Server::~Server() { stop(std::chrono::milliseconds(0)); }
 
 Result<uint16_t> Server::start() { return http_.start(); }
 
-size_t Server::stop(std::chrono::milliseconds drain) { return http_.stop(drain); }
+size_t Server::stop(std::chrono::milliseconds drain) {
+  const size_t abandoned = http_.stop(drain);
+  exec_pool_.shutdown();
+  storage_pool_.shutdown();
+  return abandoned;
+}
 
 }  // namespace wasmfaas::server

@@ -72,8 +72,10 @@ class Server {
 
   // Binds and serves; returns the bound port.
   Result<uint16_t> start();
-  // Stops accepting, drains in-flight requests up to `drain`; returns how
-  // many were still running when it gave up.
+  // Stops accepting, drains in-flight requests up to `drain`, then finishes
+  // the worker pools' tasks (their reporting, which follows the reply,
+  // included): when it returns, every log line is written. Returns how many
+  // requests were still running when the drain gave up. Once only.
   size_t stop(std::chrono::milliseconds drain);
 
   api::FunctionService& functions() { return service_; }

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -31,6 +32,8 @@ class OperationsTest : public ::testing::Test {
         "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(sink));
     config.log->set_pattern("%v");
     config.logs_per_function = 3;
+    // As `serve --log-function-output`: each invocation's output in the log.
+    config.functions.reporting.output_log = config.log.get();
     return config;
   }
 
@@ -123,7 +126,10 @@ TEST_F(OperationsTest, TheAccessLogHasOneJsonLinePerRequest) {
   bool found = false;
   while (std::getline(lines, line)) {
     const json entry = json::parse(line);  // every line is JSON
-    if (entry.value("request_id", "") != result.header("x-request-id")) continue;
+    if (entry.value("request_id", "") != result.header("x-request-id") ||
+        entry.value("type", "") == "function_output") {
+      continue;
+    }
     found = true;
     EXPECT_EQ(entry["type"], "access");
     EXPECT_EQ(entry["method"], "POST");
@@ -136,6 +142,28 @@ TEST_F(OperationsTest, TheAccessLogHasOneJsonLinePerRequest) {
     EXPECT_GT(entry["duration_ms"].get<double>(), 0.0);
   }
   EXPECT_TRUE(found) << log_.str();
+}
+
+TEST_F(OperationsTest, FunctionOutputGoesToTheServerLogWhenAskedFor) {
+  const HttpResult named = client_.post("/exec/functions/name-json", "Ada", "text/plain");
+  const HttpResult hello = client_.post("/exec/functions/hello", R"({"name":"Log"})");
+  ASSERT_EQ(named.status, 200);
+  ASSERT_EQ(hello.status, 200);
+  server_.server().stop(std::chrono::seconds(5));  // every line written
+  std::istringstream lines(log_.str());
+  std::map<std::string, json> outputs;  // by request id
+  for (std::string line; std::getline(lines, line);) {
+    const json entry = json::parse(line);
+    if (entry.value("type", "") == "function_output") outputs[entry["request_id"]] = entry;
+  }
+  ASSERT_EQ(outputs.size(), 2u) << log_.str();
+  const json& first = outputs[named.header("x-request-id")];
+  EXPECT_EQ(first["function"], "functions/name-json");
+  EXPECT_EQ(first["stdout"], "name_json got 3 bytes\n");
+  EXPECT_EQ(first["stderr"], "");
+  const json& second = outputs[hello.header("x-request-id")];
+  EXPECT_EQ(second["function"], "functions/hello");
+  EXPECT_EQ(second["stdout"], "--- Test output ---\n");
 }
 
 }  // namespace
