@@ -105,16 +105,18 @@ Result<uint16_t> HttpServer::start() {
 }
 
 size_t HttpServer::stop(std::chrono::milliseconds drain) {
+  if (stopped_) return abandoned_;
+  stopped_ = true;
   if (listener_) listener_->close();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   while (in_flight_.count() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  const size_t abandoned = in_flight_.count();
+  abandoned_ = in_flight_.count();
   io_context_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
-  return abandoned;
+  return abandoned_;
 }
 
 }  // namespace wasmfaas::http

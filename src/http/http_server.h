@@ -62,7 +62,8 @@ class HttpServer {
 
   // Stops accepting, waits up to `drain` for in-flight requests, then closes
   // every connection and joins the I/O threads. Returns the requests that
-  // were still in flight when the drain time ran out.
+  // were still in flight when the drain time ran out. A second call only
+  // returns that count.
   size_t stop(std::chrono::milliseconds drain);
 
   // Requests read completely whose response is not yet written.
@@ -77,6 +78,8 @@ class HttpServer {
   std::shared_ptr<Listener> listener_;
   InFlightRequests in_flight_;
   std::vector<std::thread> threads_;
+  bool stopped_ = false;
+  size_t abandoned_ = 0;
 };
 
 }  // namespace wasmfaas::http

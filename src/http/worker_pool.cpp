@@ -10,10 +10,12 @@ WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
 
 WorkerPool::~WorkerPool() { shutdown(); }
 
-void WorkerPool::shutdown() {
+void WorkerPool::shutdown(bool run_queued) {
+  std::deque<std::function<void()>> dropped;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    if (!run_queued) dropped.swap(queue_);
   }
   wake_.notify_all();
   for (auto& thread : threads_) {

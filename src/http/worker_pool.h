@@ -26,9 +26,10 @@ class WorkerPool {
   // drops it. With queue_capacity 0 only idle threads take work.
   bool try_submit(std::function<void()> task);
 
-  // Refuses new tasks, runs what is queued, joins the threads; the tasks
-  // (and what they hold) are gone when it returns. Idempotent.
-  void shutdown();
+  // Refuses new tasks, runs what is queued (or with `run_queued` false
+  // drops it unrun), lets running tasks finish and joins the threads; the
+  // tasks (and what they hold) are gone when it returns. Idempotent.
+  void shutdown(bool run_queued = true);
 
   size_t queued() const;
   size_t running() const;

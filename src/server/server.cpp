@@ -57,8 +57,10 @@ Result<uint16_t> Server::start() { return http_.start(); }
 
 size_t Server::stop(std::chrono::milliseconds drain) {
   const size_t abandoned = http_.stop(drain);
-  exec_pool_.shutdown();
-  storage_pool_.shutdown();
+  // Requests still queued have outlived the drain: dropped, not run, so
+  // that a long queue cannot hold the exit beyond it.
+  exec_pool_.shutdown(/*run_queued=*/false);
+  storage_pool_.shutdown(/*run_queued=*/false);
   return abandoned;
 }
 

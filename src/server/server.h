@@ -72,10 +72,11 @@ class Server {
 
   // Binds and serves; returns the bound port.
   Result<uint16_t> start();
-  // Stops accepting, drains in-flight requests up to `drain`, then finishes
-  // the worker pools' tasks (their reporting, which follows the reply,
-  // included): when it returns, every log line is written. Returns how many
-  // requests were still running when the drain gave up. Once only.
+  // Stops accepting, drains in-flight requests up to `drain`, then lets the
+  // worker pools' running tasks finish (their reporting, which follows the
+  // reply, included: when it returns, every log line is written) and drops
+  // the requests still queued. Returns how many requests were unfinished
+  // when the drain gave up. Once only.
   size_t stop(std::chrono::milliseconds drain);
 
   api::FunctionService& functions() { return service_; }

@@ -209,5 +209,54 @@ TEST(ExecShutdownTest, StopDrainsInFlightExecutions) {
   EXPECT_EQ(status.load(), 200u);
 }
 
+TEST(ExecShutdownTest, StopDropsExecutionsStillQueuedAfterItsDrain) {
+  server::ServerConfig config;
+  config.exec_workers = 1;
+  config.exec_queue = 8;
+  auto server = std::make_unique<TestServer>(config);
+  HttpClient client(server->port());
+  deploy(client, "functions", {{"fibonacci", "fibonacci"}});
+  // Calls of a few seconds, so that three can wait behind the first.
+  const std::string slow_input = R"({"n":4000000000})";
+  // How long one such call takes on this machine now.
+  const auto timed = std::chrono::steady_clock::now();
+  ASSERT_EQ(client.post("/exec/functions/fibonacci", slow_input).status, 200);
+  const auto one_call = std::chrono::steady_clock::now() - timed;
+
+  std::atomic<int> answered{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&] {
+      HttpClient caller(server->port());
+      try {
+        if (caller.post("/exec/functions/fibonacci", slow_input).status == 200) ++answered;
+      } catch (const std::exception&) {
+        // The server closed the connection without an answer: expected.
+      }
+    });
+  }
+  // One call runs, three wait in the queue.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string metrics;
+  while (metrics.find("wasmfaas_in_flight{pool=\"exec\"} 1\n") == std::string::npos ||
+         metrics.find("wasmfaas_queue_depth{pool=\"exec\"} 3\n") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << metrics;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    metrics = client.get("/metrics").body;
+  }
+  const auto stopping = std::chrono::steady_clock::now();
+  const size_t abandoned = server->server().stop(std::chrono::milliseconds(100));
+  const auto stop_took = std::chrono::steady_clock::now() - stopping;
+  server.reset();  // closes the connections the drain gave up on
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(abandoned, 4u);
+  EXPECT_EQ(answered.load(), 0);
+  // Only the running call is waited for: running the queue too would take
+  // four calls' time.
+  EXPECT_LT(stop_took, one_call * 2 + std::chrono::milliseconds(500))
+      << "stop took " << std::chrono::duration<double>(stop_took).count() << " s, one call "
+      << std::chrono::duration<double>(one_call).count() << " s";
+}
+
 }  // namespace
 }  // namespace wasmfaas

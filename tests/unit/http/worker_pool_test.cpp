@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
+#include <thread>
 
 namespace wasmfaas::http {
 namespace {
@@ -32,6 +34,24 @@ TEST(WorkerPoolTest, RefusesBeyondThreadsPlusQueue) {
   EXPECT_EQ(pool.running(), 1u);
   EXPECT_EQ(pool.queued(), 1u);
   release.set_value();
+}
+
+TEST(WorkerPoolTest, ShutdownCanDropWhatIsQueuedAndStillFinishesWhatRuns) {
+  WorkerPool pool(1, 5);
+  std::promise<void> started;
+  std::atomic<bool> finished{false};
+  std::atomic<int> queued_ran{0};
+  EXPECT_TRUE(pool.try_submit([&] {
+    started.set_value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    finished = true;
+  }));
+  started.get_future().wait();
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(pool.try_submit([&] { ++queued_ran; }));
+  pool.shutdown(/*run_queued=*/false);
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(queued_ran.load(), 0);
+  EXPECT_FALSE(pool.try_submit([] {}));
 }
 
 }  // namespace
