@@ -38,12 +38,12 @@ for _ in 1 2; do
   ATTACKERS+=($!)
 done
 sleep 1
-ended() {  # hostile executions ended by their limits so far
-  curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && !/outcome="(ok|throttled)"/ {n += $2} END {print n + 0}'
+executions() {  # executions so far whose outcome label matches the regex $1
+  curl -s "$BASE/metrics" |
+    awk -v outcome="outcome=\"$1\"" '/^wasmfaas_executions_total/ && $0 ~ outcome {n += $2} END {print n + 0}'
 }
-throttled() {
-  curl -s "$BASE/metrics" | awk '/^wasmfaas_executions_total/ && /outcome="throttled"/ {n += $2} END {print n + 0}'
-}
+ended() { executions '(trap|timeout|memory|fuel|bad_output|error)'; }  # by their limits
+throttled() { executions 'throttled'; }
 report "with hostile load"
 echo "hostile executions ended by their limits during the run: $(ended)"
 before=$(ended)

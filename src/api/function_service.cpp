@@ -17,7 +17,9 @@ std::chrono::nanoseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
 }
 
-std::string version_cache_key(std::string_view bucket, std::string_view key) {
+// "bucket/key": how a function is named in messages and logs, and the key
+// of this service's per-function maps.
+std::string function_name(std::string_view bucket, std::string_view key) {
   return std::string(bucket) + "/" + std::string(key);
 }
 
@@ -161,13 +163,13 @@ Result<std::vector<storage::ObjectVersion>> FunctionService::versions(std::strin
 
 void FunctionService::forget_version(std::string_view bucket, std::string_view key) {
   std::lock_guard lock(versions_mutex_);
-  checked_versions_.erase(version_cache_key(bucket, key));
+  checked_versions_.erase(function_name(bucket, key));
 }
 
 Result<storage::ObjectVersion> FunctionService::current_version(
     std::string_view bucket, std::string_view key, const std::optional<std::string>& version_id) {
   if (version_id) return store_.head_object(bucket, key, version_id);
-  const std::string cache_key = version_cache_key(bucket, key);
+  const std::string cache_key = function_name(bucket, key);
   const auto now = Clock::now();
   std::optional<CheckedVersion> known;
   {
@@ -244,7 +246,7 @@ Result<ExecResult> FunctionService::run(std::string_view bucket, std::string_vie
 
   std::optional<ConcurrencyLimits::Slot> slot;
   if (*config && (*config)->max_concurrency) {
-    const std::string function = std::string(bucket) + "/" + std::string(key);
+    const std::string function = function_name(bucket, key);
     const uint32_t limit = *(*config)->max_concurrency;
     auto acquired = concurrency_.try_acquire(function, limit);
     if (!acquired) {
@@ -289,7 +291,7 @@ void FunctionService::log_denials(std::string_view bucket, std::string_view key,
   if (!log || denials.empty()) return;
   for (const std::string& denial : denials) {
     const nlohmann::json line = {{"type", "outbound_request_denied"},
-                                 {"function", std::string(bucket) + "/" + std::string(key)},
+                                 {"function", function_name(bucket, key)},
                                  {"request_id", std::string(context.request_id)},
                                  {"message", denial}};
     log->warn(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -313,7 +315,7 @@ void FunctionService::report(std::string_view bucket, std::string_view key,
   if (reporting.output_log && reporting.output_log->should_log(spdlog::level::info) &&
       !(logs.stdout_text.empty() && logs.stderr_text.empty())) {
     const nlohmann::json line = {{"type", "function_output"},
-                                 {"function", bucket_label + "/" + key_label},
+                                 {"function", function_name(bucket, key)},
                                  {"request_id", std::string(context.request_id)},
                                  {"stdout", logs.stdout_text},
                                  {"stderr", logs.stderr_text}};

@@ -4,8 +4,6 @@
 // without tokens.
 #include <gtest/gtest.h>
 
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -18,6 +16,7 @@
 #include "http/access_control.h"
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/log_capture.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -42,9 +41,7 @@ server::ServerConfig secured(std::ostringstream& log) {
       token("root:admin:" + sha256_hex(std::string_view(kAdminSecret))),
       token("ci:invoke:" + sha256_hex(std::string_view(kInvokeSecret))),
       token("team:invoke:" + sha256_hex(std::string_view(kTeamSecret)) + ":team-a")};
-  config.log = std::make_shared<spdlog::logger>(
-      "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
-  config.log->set_pattern("%v");
+  config.log = testing::logger_into(log);
   return config;
 }
 

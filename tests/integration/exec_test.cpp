@@ -10,6 +10,7 @@
 
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/metrics_wait.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -30,6 +31,9 @@ void deploy(HttpClient& client, const std::string& bucket,
               201);
   }
 }
+
+// The exec pool's gauge while one call runs on a worker.
+constexpr char kOneExecRunning[] = "wasmfaas_in_flight{pool=\"exec\"} 1";
 
 // fibonacci with this n loops for about a second: a slow but finite call.
 constexpr char kSlowInput[] = R"({"n":1500000000})";
@@ -170,10 +174,7 @@ TEST(ExecOverloadTest, AFullQueueAnswers503WithRetryAfter) {
   // While the only worker is busy, further execs are refused at once. Wait
   // until the slow exec holds the worker (not merely arrived): otherwise a
   // refused probe could take the worker first.
-  const std::string busy = "wasmfaas_in_flight{pool=\"exec\"} 1\n";
-  while (client.get("/metrics").body.find(busy) == std::string::npos) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  ASSERT_TRUE(testing::wait_for_metrics(client, {kOneExecRunning}));
   HttpResult refused;
   for (int attempt = 0; attempt < 200 && refused.status != 503; ++attempt) {
     refused = client.post("/exec/functions/fibonacci", R"({"n":7})");
@@ -199,10 +200,7 @@ TEST(ExecShutdownTest, StopDrainsInFlightExecutions) {
   // in-flight HTTP requests is not enough: the deploy's last request may not
   // have left the count yet, and the slow client would then find the server
   // already closed.)
-  const std::string busy = "wasmfaas_in_flight{pool=\"exec\"} 1\n";
-  while (client.get("/metrics").body.find(busy) == std::string::npos) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  ASSERT_TRUE(testing::wait_for_metrics(client, {kOneExecRunning}));
   const size_t abandoned = server->server().stop(std::chrono::seconds(30));
   slow.join();
   EXPECT_EQ(abandoned, 0u);
@@ -236,14 +234,8 @@ TEST(ExecShutdownTest, StopDropsExecutionsStillQueuedAfterItsDrain) {
     });
   }
   // One call runs, three wait in the queue.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string metrics;
-  while (metrics.find("wasmfaas_in_flight{pool=\"exec\"} 1\n") == std::string::npos ||
-         metrics.find("wasmfaas_queue_depth{pool=\"exec\"} 3\n") == std::string::npos) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << metrics;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    metrics = client.get("/metrics").body;
-  }
+  ASSERT_TRUE(testing::wait_for_metrics(
+      client, {kOneExecRunning, "wasmfaas_queue_depth{pool=\"exec\"} 3"}));
   const auto stopping = std::chrono::steady_clock::now();
   const size_t abandoned = server->server().stop(std::chrono::milliseconds(100));
   const auto stop_took = std::chrono::steady_clock::now() - stopping;

@@ -11,6 +11,7 @@
 
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/metrics_wait.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -153,10 +154,7 @@ TEST(FunctionConcurrencyTest, AFunctionAtItsLimitIs429WhileOtherFunctionsRun) {
     EXPECT_EQ(other.post("/exec/functions/loop", "x", "text/plain").status, 504);
   });
   // An instance exists only once its execution holds the function's slot.
-  const std::string busy = "wasmfaas_instances_in_use 1\n";
-  while (client.get("/metrics").body.find(busy) == std::string::npos) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  ASSERT_TRUE(testing::wait_for_metrics(client, {"wasmfaas_instances_in_use 1"}));
   // The loop holds its one slot: a second call is refused at once, and the
   // other worker still serves other functions.
   const HttpResult refused = client.post("/exec/functions/loop", "x", "text/plain");

@@ -3,8 +3,6 @@
 // log writes one JSON line per request.
 #include <gtest/gtest.h>
 
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -13,6 +11,7 @@
 
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/log_capture.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -28,9 +27,7 @@ class OperationsTest : public ::testing::Test {
  protected:
   static server::ServerConfig config_with_log(std::ostringstream& sink) {
     server::ServerConfig config;
-    config.log = std::make_shared<spdlog::logger>(
-        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(sink));
-    config.log->set_pattern("%v");
+    config.log = testing::logger_into(sink);
     config.logs_per_function = 3;
     // As `serve --log-function-output`: each invocation's output in the log.
     config.functions.reporting.output_log = config.log.get();

@@ -12,13 +12,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <sstream>
 #include <string>
 
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/log_capture.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
 
@@ -72,12 +71,6 @@ class OutboundHttpTest : public ::testing::Test {
   }
 
   // The server's event log, where refused outgoing requests are written.
-  static std::shared_ptr<spdlog::logger> logger_into(std::ostringstream& sink) {
-    auto logger = std::make_shared<spdlog::logger>(
-        "events", std::make_shared<spdlog::sinks::ostream_sink_mt>(sink));
-    logger->set_pattern("%v");
-    return logger;
-  }
   static server::ServerConfig config_with_event_log(spdlog::logger* events) {
     server::ServerConfig config;
     config.functions.reporting.event_log = events;
@@ -87,7 +80,7 @@ class OutboundHttpTest : public ::testing::Test {
   std::string endpoint() { return server_.gateway()->config().endpoint; }
 
   std::ostringstream events_;
-  std::shared_ptr<spdlog::logger> event_log_ = logger_into(events_);
+  std::shared_ptr<spdlog::logger> event_log_ = testing::logger_into(events_);
   TestServer server_{StoreKind::kS3, config_with_event_log(event_log_.get())};
   HttpClient client_{server_.port()};
 };
