@@ -9,9 +9,9 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kAlreadyExists: return "already_exists";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kInvalidComponent: return "invalid_component";
-    case ErrorCode::kTrap: return "trap";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kTrap: return "function_trapped";
+    case ErrorCode::kTimeout: return "time_limit_exceeded";
+    case ErrorCode::kResourceExhausted: return "resource_limit_exceeded";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kStorageRejected: return "storage_rejected";
     case ErrorCode::kBadOutput: return "bad_output";
@@ -26,7 +26,27 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kPermissionDenied: return "permission_denied";
     case ErrorCode::kInternal: return "internal";
   }
-  return "unknown";
+  return "internal";
+}
+
+std::string_view error_name(const Error& error) {
+  return error.reason.empty() ? to_string(error.code) : error.reason;
+}
+
+std::vector<std::string_view> all_error_names() {
+  std::vector<std::string_view> names;
+  for (int code = 0; code <= static_cast<int>(ErrorCode::kInternal); ++code) {
+    names.push_back(to_string(static_cast<ErrorCode>(code)));
+  }
+  for (std::string_view name :
+       {reason::kRouteNotFound, reason::kBucketNotFound, reason::kFunctionNotFound,
+        reason::kVersionNotFound, reason::kPipelineNotFound, reason::kBucketNotEmpty,
+        reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
+        reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
+        reason::kOutputTooLarge, reason::kInvalidUtf8Output}) {
+    names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace wasmfaas

@@ -10,7 +10,7 @@ namespace wasmfaas::http {
 // The one place where an ErrorCode becomes an HTTP status.
 beast_http::status status_for(ErrorCode code);
 
-// {"error": "<message>"} with the status for `error.code`; 503 responses
+// {"error": "<message>", "code": "<error_name>"} with the status for `error.code`; 503 responses
 // carry Retry-After.
 Response error_response(const Error& error, unsigned http_version);
 
