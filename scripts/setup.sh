@@ -80,13 +80,23 @@ WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
 # The example functions in Rust, C++, JavaScript, Python and Go
 # (docs/languages.md): their toolchains, and guest-toolchains.cmake beside deps.cmake.
 "$ROOT/scripts/guest-toolchains.sh" "$(dirname "$DEPS_FILE")/guest-toolchains.cmake"
-# Python packages the tests use (a real Prometheus parser), in their own venv.
+# Python packages the tests use (a real Prometheus parser, an OpenAPI
+# validator, Schemathesis), in their own venv; installed when any of them is
+# missing or at another version.
 TEST_VENV="$CACHE_DIR/test-venv"
-if ! "$TEST_VENV/bin/python3" -c "import importlib.metadata as m, sys; \
-     sys.exit(m.version('prometheus-client') != '$PROMETHEUS_CLIENT_VERSION')" 2>/dev/null; then
-  log "pip install prometheus-client==$PROMETHEUS_CLIENT_VERSION (once; in $TEST_VENV)"
+TEST_PYTHON_PACKAGES=(
+  "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+  "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
+  "schemathesis==$SCHEMATHESIS_VERSION"
+)
+if ! "$TEST_VENV/bin/python3" - "${TEST_PYTHON_PACKAGES[@]}" 2>/dev/null <<'PYTHON'; then
+import importlib.metadata, sys
+pins = [argument.split("==") for argument in sys.argv[1:]]
+sys.exit(any(importlib.metadata.version(name) != version for name, version in pins))
+PYTHON
+  log "pip install ${TEST_PYTHON_PACKAGES[*]} (once; in $TEST_VENV)"
   python3 -m venv "$TEST_VENV"
-  "$TEST_VENV/bin/pip" install --quiet "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
+  "$TEST_VENV/bin/pip" install --quiet "${TEST_PYTHON_PACKAGES[@]}"
 fi
 
 mkdir -p "$(dirname "$DEPS_FILE")"

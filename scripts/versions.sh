@@ -5,6 +5,8 @@ WIT_BINDGEN_VERSION=0.63.0     # cargo install wit-bindgen-cli
 MIN_RUST_VERSION=1.95.0        # what wasmtime-c-api-impl 48 requires
 VERSITYGW_VERSION=v1.7.0       # go install: the real S3 server the tests start
 PROMETHEUS_CLIENT_VERSION=0.26.0  # pip, into the tests' venv: parses /metrics in a test
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0  # pip, into the tests' venv: checks docs/openapi.json
+SCHEMATHESIS_VERSION=4.32.5       # pip, into the tests' venv: fuzzes the server against it
 
 # Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
 APT_PACKAGES=(

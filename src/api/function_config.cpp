@@ -21,13 +21,27 @@ std::unexpected<Error> invalid(std::string_view field, std::string_view problem)
                     "config field '" + std::string(field) + "': " + std::string(problem));
 }
 
+// JSON has one number type: 300.0 is the integer 300 (as JSON Schema
+// counts it), 300.5 is not an integer.
 Result<uint64_t> integer_in(const json& value, std::string_view field, uint64_t min, uint64_t max) {
-  if (!value.is_number_integer() || (value.is_number_integer() && !value.is_number_unsigned() &&
-                                     value.get<int64_t>() < 0)) {
+  const auto refuse = [&] {
     return invalid(field, "must be an integer from " + std::to_string(min) + " to " +
                               std::to_string(max));
+  };
+  uint64_t number = 0;
+  if (value.is_number_unsigned()) {
+    number = value.get<uint64_t>();
+  } else if (value.is_number_float()) {
+    const double real = value.get<double>();
+    // 2^64 and above do not fit; the range check below names the bounds.
+    if (!(real >= 0 && real < 18446744073709551616.0) || real != static_cast<double>(
+                                                             static_cast<uint64_t>(real))) {
+      return refuse();
+    }
+    number = static_cast<uint64_t>(real);
+  } else {
+    return refuse();
   }
-  const uint64_t number = value.get<uint64_t>();
   if (number < min || number > max) {
     return invalid(field, "must be an integer from " + std::to_string(min) + " to " +
                               std::to_string(max) + ", not " + std::to_string(number));

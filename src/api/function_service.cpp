@@ -71,6 +71,21 @@ Result<std::vector<storage::ObjectVersion>> FunctionService::list_bucket(std::st
   return objects;
 }
 
+Result<std::vector<std::string>> FunctionService::list_buckets() {
+  return make_error(ErrorCode::kInternal, "listing buckets is not available yet");
+}
+
+Result<void> FunctionService::function_exists(std::string_view bucket, std::string_view key) {
+  auto versions = store_.list_versions(bucket, key);
+  if (!versions) return std::unexpected(versions.error());
+  if (versions->empty()) {
+    return make_error(ErrorCode::kNotFound, "no function '" + std::string(key) +
+                                                "' in bucket '" + std::string(bucket) + "'",
+                      reason::kFunctionNotFound);
+  }
+  return {};
+}
+
 Result<void> FunctionService::check_storage() {
   // Any answer, "no such bucket" included, shows the store is reachable.
   auto exists = store_.bucket_exists("wasmfaas-readiness-probe");

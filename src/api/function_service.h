@@ -93,6 +93,9 @@ class FunctionService {
   Result<void> create_bucket(std::string_view bucket);
   Result<void> delete_bucket(std::string_view bucket);
   Result<std::vector<storage::ObjectVersion>> list_bucket(std::string_view bucket);
+  Result<std::vector<std::string>> list_buckets();
+  // kNotFound unless the bucket exists and the key has at least one version.
+  Result<void> function_exists(std::string_view bucket, std::string_view key);
 
   // kInvalidComponent (nothing stored) unless `bytes` is a faas-exec
   // component. The compiled code is cached, so the first exec does not compile.

@@ -40,7 +40,8 @@ Response json_response(beast_http::status status, std::string body, unsigned htt
 }
 
 Response error_response(const Error& error, unsigned http_version) {
-  const nlohmann::json body = {{"error", error.message}, {"code", error_name(error)}};
+  // "error" first, as people read it; "code" for programs.
+  const nlohmann::ordered_json body = {{"error", error.message}, {"code", error_name(error)}};
   Response response = json_response(
       status_for(error.code),
       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), http_version);

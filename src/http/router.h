@@ -8,14 +8,14 @@
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
 #include "common/metrics.h"
+#include "http/worker_pool.h"
 #include "http/access_control.h"
+#include "http/http_types.h"
+#include "http/route_table.h"
 
 namespace spdlog {
 class logger;
 }
-#include "http/http_types.h"
-#include "http/request_target.h"
-#include "http/worker_pool.h"
 
 namespace wasmfaas::http {
 
@@ -39,9 +39,10 @@ struct RouterDependencies {
   const AccessControl* access = nullptr;
 };
 
-// Maps the HTTP API onto the services: parses targets, bodies and query
-// parameters, picks the worker pool (exec vs. storage work; health answers
-// inline) and renders JSON. Thread-safe; shared by all sessions.
+// Maps the HTTP API onto the services through one route table: each
+// request is matched to its route, which says who may call it, where it
+// runs, how it is labelled and audited and which query parameters it
+// takes. Thread-safe; shared by all sessions.
 class Router {
  public:
   using Reply = std::function<void(Response)>;
@@ -53,42 +54,22 @@ class Router {
   // one the response carries (X-Request-Id).
   void dispatch(Request request, std::string request_id, Reply reply);
 
-  // Uploads get the larger body limit and must declare their length.
-  static bool is_upload(const Request& request);
+  // Whether the request's route takes the upload body limit (and so must
+  // declare its length), from its header alone.
+  bool is_upload(const Request& header) const;
+
+  const RouteTable& routes() const { return table_; }
 
  private:
-  // What a handler needs of one request.
-  struct Call {
-    Request request;
-    RequestTarget target;
-    std::string request_id;
-    const ApiToken* token = nullptr;  // the caller's, when authentication is on
-  };
-  using Handler = Response (Router::*)(const Call&);
-
-  void route(std::shared_ptr<Call> call, Reply reply);
   // The caller's token, or why the request is refused (401/403).
-  Result<const ApiToken*> authorize(const Request& request, const RequestTarget& target) const;
-  Reply with_reporting(Reply reply, const Request& request, const RequestTarget* target,
-                       const std::string& request_id, const ApiToken* token) const;
-  void run_on(WorkerPool& pool, std::shared_ptr<Call> call, Handler handler, Reply reply);
-
-  // routes_files.cpp
-  Response handle_bucket(const Call& call);
-  Response handle_file(const Call& call);
-  Response handle_upload(const Call& call, const std::string& bucket, const std::string& key);
-  // routes_exec.cpp
-  Response handle_exec(const Call& call);
-  Response handle_config(const Call& call);
-  Response handle_pipeline(const Call& call);
-  Response handle_pipeline_exec(const Call& call);
-  Response handle_adhoc_pipeline(const Call& call);
-  // routes_operations.cpp
-  Response handle_metrics(const Call& call);
-  Response handle_logs(const Call& call);
-  Response handle_ready(const Call& call);
+  Result<const ApiToken*> authorize(const Request& request, const Route& route,
+                                    const Call& call) const;
+  Reply with_reporting(Reply reply, const Request& request, const Route* route,
+                       const Call* call) const;
+  void run(const Route& route, std::shared_ptr<Call> call, Reply reply);
 
   RouterDependencies deps_;
+  RouteTable table_;
 };
 
 }  // namespace wasmfaas::http

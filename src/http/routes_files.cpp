@@ -1,4 +1,4 @@
-// Buckets and function files: PUT/GET/DELETE /bucket/{bucket},
+// Buckets and function files: GET /bucket, PUT/GET/DELETE /bucket/{bucket},
 // POST/GET/DELETE /file/{bucket}/{key}.
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "http/json_views.h"
 #include "http/multipart.h"
 #include "http/route_helpers.h"
-#include "http/router.h"
+#include "http/routes.h"
 
 namespace wasmfaas::http {
 namespace {
@@ -15,46 +15,42 @@ using beast_http::field;
 using beast_http::status;
 using beast_http::verb;
 
-}  // namespace
-
-Response Router::handle_bucket(const Call& call) {
-  const std::string& bucket = call.target.segments[1];
+Response handle_bucket(const RouterDependencies& deps, const Call& call) {
+  const std::string& bucket = call.param("bucket");
   const unsigned version = call.request.version();
   switch (call.request.method()) {
     case verb::put: {
-      auto created = deps_.functions.create_bucket(bucket);
+      auto created = deps.functions.create_bucket(bucket);
       if (!created) return error_response(created.error(), version);
       return json_response(status::created, dump({{"bucket", bucket}, {"created", true}}),
                            version);
     }
     case verb::get: {
-      auto files = deps_.functions.list_bucket(bucket);
+      auto files = deps.functions.list_bucket(bucket);
       if (!files) return error_response(files.error(), version);
       return json_response(status::ok, dump(files_json(*files)), version);
     }
     default: {
-      auto deleted = deps_.functions.delete_bucket(bucket);
+      auto deleted = deps.functions.delete_bucket(bucket);
       if (!deleted) return error_response(deleted.error(), version);
       return json_response(status::ok, dump({{"bucket", bucket}, {"deleted", true}}), version);
     }
   }
 }
 
-Response Router::handle_file(const Call& call) {
-  const std::string& bucket = call.target.segments[1];
-  const std::string key = call.target.join_from(2);
+Response handle_file(const RouterDependencies& deps, const Call& call) {
+  const std::string& bucket = call.param("bucket");
+  const std::string& key = call.param("key");
   const unsigned version = call.request.version();
   const std::optional<std::string> version_id = version_parameter(call.target);
   switch (call.request.method()) {
-    case verb::post:
-      return handle_upload(call, bucket, key);
     case verb::get: {
       if (call.target.has_query("versions")) {
-        auto versions = deps_.functions.versions(bucket, key);
+        auto versions = deps.functions.versions(bucket, key);
         if (!versions) return error_response(versions.error(), version);
         return json_response(status::ok, dump(versions_json(*versions)), version);
       }
-      auto object = deps_.functions.download(bucket, key, version_id);
+      auto object = deps.functions.download(bucket, key, version_id);
       if (!object) return error_response(object.error(), version);
       Response response(status::ok, version);
       response.set(field::content_type, "application/wasm");
@@ -64,7 +60,7 @@ Response Router::handle_file(const Call& call) {
       return response;
     }
     default: {
-      auto deleted = deps_.functions.delete_file(bucket, key, version_id);
+      auto deleted = deps.functions.delete_file(bucket, key, version_id);
       if (!deleted) return error_response(deleted.error(), version);
       nlohmann::json body = {{"bucket", bucket}, {"key", key}, {"deleted", true}};
       if (version_id) body["version"] = *version_id;
@@ -73,8 +69,9 @@ Response Router::handle_file(const Call& call) {
   }
 }
 
-Response Router::handle_upload(const Call& call, const std::string& bucket,
-                               const std::string& key) {
+Response handle_upload(const RouterDependencies& deps, const Call& call) {
+  const std::string& bucket = call.param("bucket");
+  const std::string& key = call.param("key");
   const Request& request = call.request;
   const unsigned version = request.version();
   const std::string content_type(request[field::content_type]);
@@ -107,12 +104,52 @@ Response Router::handle_upload(const Call& call, const std::string& bucket,
     return error_response(Error{ErrorCode::kInvalidArgument, "the uploaded file is empty"},
                           version);
   }
-  auto stored = deps_.functions.upload(
+  auto stored = deps.functions.upload(
       bucket, key, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
   if (!stored) return error_response(stored.error(), version);
   nlohmann::json body = file_entry_json(*stored);
   body["bucket"] = bucket;
   return json_response(status::created, dump(body), version);
+}
+
+Response handle_list_buckets(const RouterDependencies& deps, const Call& call) {
+  const unsigned version = call.request.version();
+  auto buckets = deps.functions.list_buckets();
+  if (!buckets) return error_response(buckets.error(), version);
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string& name : *buckets) {
+    // A bucket-restricted token sees only the buckets it covers.
+    if (call.token && !call.token->covers_bucket(name)) continue;
+    list.push_back({{"name", name}});
+  }
+  return json_response(status::ok, dump({{"buckets", list}}), version);
+}
+
+}  // namespace
+
+void add_file_routes(RouteTable& table, const RouterDependencies& deps) {
+  const auto bucket = [&deps](const Call& call) { return handle_bucket(deps, call); };
+  const auto file = [&deps](const Call& call) { return handle_file(deps, call); };
+  table.add({
+      {.method = verb::get, .path = "/bucket", .access = Access::kAdmin, .label = "bucket",
+       .handler = [&deps](const Call& call) { return handle_list_buckets(deps, call); }},
+      {.method = verb::put, .path = "/bucket/{bucket}", .access = Access::kAdmin,
+       .bucket_scoped = true, .label = "bucket", .audited = true,
+       .success = status::created, .handler = bucket},
+      {.method = verb::get, .path = "/bucket/{bucket}", .access = Access::kAdmin,
+       .bucket_scoped = true, .label = "bucket", .handler = bucket},
+      {.method = verb::delete_, .path = "/bucket/{bucket}", .access = Access::kAdmin,
+       .bucket_scoped = true, .label = "bucket", .audited = true, .handler = bucket},
+      {.method = verb::post, .path = "/file/{bucket}/{key+}", .access = Access::kAdmin,
+       .bucket_scoped = true, .body = BodyLimit::kUpload, .label = "file", .audited = true,
+       .success = status::created,
+       .handler = [&deps](const Call& call) { return handle_upload(deps, call); }},
+      {.method = verb::get, .path = "/file/{bucket}/{key+}", .access = Access::kAdmin,
+       .bucket_scoped = true, .label = "file", .query = {"version", "versions"}, .handler = file},
+      {.method = verb::delete_, .path = "/file/{bucket}/{key+}", .access = Access::kAdmin,
+       .bucket_scoped = true, .label = "file", .audited = true, .query = {"version"},
+       .handler = file},
+  });
 }
 
 }  // namespace wasmfaas::http

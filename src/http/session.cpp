@@ -31,9 +31,9 @@ void Session::start() {
 void Session::read_header() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
-  // Beast checks a declared Content-Length against the body limit while it
-  // reads the header; the per-route limit (on_header) is at most this.
-  parser_->body_limit(std::max(limits_.max_upload_bytes, limits_.max_body_bytes));
+  // No body limit while the header is read: on_header compares a declared
+  // Content-Length with the route's limit and names both in its 413.
+  parser_->body_limit(boost::none);
   request_id_ = random_hex(8);
   stream_.expires_after(limits_.idle_timeout);
   beast_http::async_read_header(
@@ -46,14 +46,9 @@ void Session::on_header(beast::error_code error) {
     return reply_and_close(error_response(
         Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
   }
-  if (error == beast_http::error::body_limit) {
-    // The declared length is over even the largest limit of any route.
-    return reply_and_close(error_response(
-        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit"}, 11));
-  }
   if (error) return on_read_error(error);
   const Request& header = parser_->get();
-  const bool upload = Router::is_upload(header);
+  const bool upload = router_.is_upload(header);
   const size_t limit = upload ? limits_.max_upload_bytes : limits_.max_body_bytes;
   const auto declared = parser_->content_length();
   if (declared && *declared > limit) {
@@ -69,6 +64,7 @@ void Session::on_header(beast::error_code error) {
         header.version()));
   }
   parser_->body_limit(limit);
+  body_limit_ = limit;
   stream_.expires_after(limits_.request_timeout);
 
   auto read_body = [self = shared_from_this()] {
@@ -92,8 +88,11 @@ void Session::on_header(beast::error_code error) {
 
 void Session::on_body(beast::error_code error) {
   if (error == beast_http::error::body_limit) {
+    // A chunked body that grew past the route's limit while it was read.
     return reply_and_close(error_response(
-        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit"}, 11));
+        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit of " +
+                                               std::to_string(body_limit_) + " bytes"},
+        11));
   }
   if (error) return on_read_error(error);
   in_flight_.begin();

@@ -36,6 +36,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::optional<Response> response_;
   std::string request_id_;
+  size_t body_limit_ = 0;  // the current request's, once its header is read
   Router& router_;
   const HttpLimits& limits_;
   InFlightRequests& in_flight_;

@@ -83,6 +83,7 @@ class Server {
   api::PipelineService& pipelines() { return pipelines_; }
   const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
   const metrics::Registry& metrics() const { return registry_; }
+  const http::Router& router() const { return router_; }
   size_t in_flight_requests() const { return http_.in_flight_requests(); }
 
  private:

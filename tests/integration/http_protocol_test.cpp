@@ -64,6 +64,10 @@ TEST(HttpProtocolTest, DeclaredBodyOverTheLimitIs413) {
   const std::string upload = raw_exchange(
       server.port(), "POST /file/b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n");
   EXPECT_EQ(status_line(upload), "HTTP/1.1 413 Payload Too Large");
+  // The upload's answer gives its size and the limit, as exec's does.
+  EXPECT_NE(upload.find("request body of 70000 bytes is over the limit of 65536 bytes"),
+            std::string::npos) << upload;
+  EXPECT_NE(upload.find("\"code\":\"payload_too_large\""), std::string::npos) << upload;
 }
 
 TEST(HttpProtocolTest, ChunkedBodyOverTheLimitIs413) {
@@ -71,7 +75,9 @@ TEST(HttpProtocolTest, ChunkedBodyOverTheLimitIs413) {
   std::string request = "POST /exec/b/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 3; ++i) request += "200\r\n" + std::string(512, 'a') + "\r\n";
   request += "0\r\n\r\n";
-  EXPECT_EQ(status_line(raw_exchange(server.port(), request)), "HTTP/1.1 413 Payload Too Large");
+  const std::string response = raw_exchange(server.port(), request);
+  EXPECT_EQ(status_line(response), "HTTP/1.1 413 Payload Too Large");
+  EXPECT_NE(response.find("over the limit of 1024 bytes"), std::string::npos) << response;
 }
 
 TEST(HttpProtocolTest, OversizedHeadersAreRefused) {
