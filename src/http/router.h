@@ -8,6 +8,7 @@
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
 #include "common/metrics.h"
+#include "common/worker_pool.h"
 #include "http/access_control.h"
 
 namespace spdlog {
@@ -15,7 +16,6 @@ class logger;
 }
 #include "http/http_types.h"
 #include "http/request_target.h"
-#include "http/worker_pool.h"
 
 namespace wasmfaas::http {
 

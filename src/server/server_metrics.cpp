@@ -68,8 +68,8 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
                                          {"backend", "operation", "result"},
                                          metrics::duration_buckets())) {}
 
-void ServerMetrics::collect(metrics::Registry& registry, const http::WorkerPool& exec_pool,
-                            const http::WorkerPool& storage_pool,
+void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_pool,
+                            const WorkerPool& storage_pool,
                             const cache::CompiledFunctions& compiled) {
   registry.collected(names::kQueueDepth, names::kQueueDepthHelp, "gauge", {"pool"}, [&] {
     return std::vector<Sample>{{{"exec"}, static_cast<double>(exec_pool.queued())},

@@ -1,6 +1,6 @@
-#include "http/worker_pool.h"
+#include "common/worker_pool.h"
 
-namespace wasmfaas::http {
+namespace wasmfaas {
 
 WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
     : capacity_(threads + queue_capacity) {
@@ -60,4 +60,4 @@ void WorkerPool::work() {
   }
 }
 
-}  // namespace wasmfaas::http
+}  // namespace wasmfaas

@@ -1,4 +1,4 @@
-#include "http/worker_pool.h"
+#include "common/worker_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-namespace wasmfaas::http {
+namespace wasmfaas {
 namespace {
 
 TEST(WorkerPoolTest, RunsEveryAcceptedTask) {
@@ -55,4 +55,4 @@ TEST(WorkerPoolTest, ShutdownCanDropWhatIsQueuedAndStillFinishesWhatRuns) {
 }
 
 }  // namespace
-}  // namespace wasmfaas::http
+}  // namespace wasmfaas

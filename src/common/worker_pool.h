@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace wasmfaas::http {
+namespace wasmfaas {
 
 // A fixed set of threads running tasks from a bounded queue, so that slow
 // work (function execution, file I/O) never blocks the network threads and
@@ -46,4 +46,4 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace wasmfaas::http
+}  // namespace wasmfaas
