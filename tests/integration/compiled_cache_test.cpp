@@ -21,6 +21,7 @@ using testing::load_component_text;
 using testing::ServerProcess;
 using testing::TempDir;
 using testing::TestServer;
+using testing::VersityGateway;
 
 // The compile duration (ms) from an exec response's Server-Timing header.
 double compile_ms(const HttpResult& result) {
@@ -84,10 +85,12 @@ TEST(CompiledCacheTest, NoCacheModeCompilesOnEveryExec) {
   }
 }
 
+// Nodes share functions through S3 (a LocalStore's directory serves one
+// process at a time).
 TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
-  TempDir shared;
-  TestServer node_a({}, shared.path());
-  TestServer node_b({}, shared.path());
+  VersityGateway shared;
+  TestServer node_a(shared);
+  TestServer node_b(shared);
   HttpClient a(node_a.port());
   HttpClient b(node_b.port());
   ASSERT_EQ(a.put("/bucket/functions").status, 201);
@@ -102,11 +105,11 @@ TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
 }
 
 TEST(CompiledCacheTest, AFreshnessWindowTradesVisibilityForFewerStoreRequests) {
-  TempDir shared;
+  VersityGateway shared;
   server::ServerConfig lazy;
   lazy.functions.freshness_window = std::chrono::hours(1);
-  TestServer node_a({}, shared.path());
-  TestServer node_b(lazy, shared.path());
+  TestServer node_a(shared);
+  TestServer node_b(shared, lazy);
   HttpClient a(node_a.port());
   HttpClient b(node_b.port());
   ASSERT_EQ(a.put("/bucket/functions").status, 201);
