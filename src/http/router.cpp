@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
@@ -72,8 +73,19 @@ bool Router::is_upload(const Request& request) {
 void Router::run_on(WorkerPool& pool, std::shared_ptr<Call> call, Handler handler, Reply reply) {
   const unsigned version = call->request.version();
   auto shared_reply = std::make_shared<Reply>(std::move(reply));
-  const bool accepted = pool.try_submit([this, call, handler, shared_reply] {
-    (*shared_reply)((this->*handler)(*call));
+  const bool accepted = pool.try_submit([this, call, handler, shared_reply, version] {
+    // A handler that throws is a bug: its request still gets an answer.
+    Response response;
+    try {
+      response = (this->*handler)(*call);
+    } catch (const std::exception& error) {
+      response = error_response(
+          Error{ErrorCode::kInternal, std::string("internal error: ") + error.what()}, version);
+    } catch (...) {
+      response = error_response(
+          Error{ErrorCode::kInternal, "internal error: unknown exception"}, version);
+    }
+    (*shared_reply)(std::move(response));
   });
   if (!accepted) {
     (*shared_reply)(error_response(

@@ -51,7 +51,8 @@ struct ServerConfig {
   bool metrics = true;
   // API tokens; none: every request is allowed (loopback only, see serve).
   http::AccessControlOptions access;
-  // JSON-lines log (access log at info); none when null.
+  // JSON-lines log (access log at info, exceptions thrown by pool tasks at
+  // error); none when null.
   std::shared_ptr<spdlog::logger> log;
 };
 
