@@ -86,6 +86,9 @@ void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_
   registry.collected(names::kCompileSeconds, names::kCompileSecondsHelp, "counter", {}, [&] {
     return std::vector<Sample>{{{}, static_cast<double>(counters.compile_nanoseconds.load()) / 1e9}};
   });
+  registry.collected(names::kCompileWaits, names::kCompileWaitsHelp, "counter", {}, [&] {
+    return std::vector<Sample>{{{}, static_cast<double>(counters.compile_waits.load())}};
+  });
   registry.collected(names::kCacheLookups, names::kCacheLookupsHelp, "counter", {"result"}, [&] {
     return std::vector<Sample>{{{"memory_hit"}, static_cast<double>(counters.memory_hits.load())},
                                {{"disk_hit"}, static_cast<double>(counters.disk_hits.load())},
