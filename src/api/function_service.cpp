@@ -40,7 +40,7 @@ std::string_view exec_outcome(const std::optional<Error>& error) {
     case ErrorCode::kTrap: return "trap";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kResourceExhausted:
-      return error->message.find("fuel") != std::string::npos ? "fuel" : "memory";
+      return error->reason == reason::kFuelExhausted ? "fuel" : "memory";
     case ErrorCode::kBadOutput: return "bad_output";
     case ErrorCode::kThrottled: return "throttled";
     default: return "error";
