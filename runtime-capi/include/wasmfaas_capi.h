@@ -28,9 +28,24 @@ void wasmfaas_wasi_config_capture_output(wasi_config_t *config,
 
 // Limits each linear memory of `store` (a wasmtime_store_t*) to
 // `memory_bytes` and each table to `table_elements`; growing past either
-// traps ("forcing trap when growing memory ..."), unlike the C API's
-// wasmtime_store_limiter, whose refused growth the host cannot see.
+// traps with an error wasmfaas_error_kind() names (WASMFAAS_ERROR_MEMORY_LIMIT
+// or WASMFAAS_ERROR_TABLE_LIMIT), unlike the C API's wasmtime_store_limiter,
+// whose refused growth the host cannot see.
 void wasmfaas_store_limit_growth(void *store, uint64_t memory_bytes, uint64_t table_elements);
+
+// What kind of failure a wasmtime_error_t is, from the types in its error
+// chain (never from its message).
+typedef enum wasmfaas_error_kind {
+  WASMFAAS_ERROR_OTHER = 0,           // not a trap (a host or linking failure, ...)
+  WASMFAAS_ERROR_TRAP = 1,            // any trap not named below
+  WASMFAAS_ERROR_INTERRUPT = 2,       // the epoch deadline passed
+  WASMFAAS_ERROR_OUT_OF_FUEL = 3,     // the store's fuel ran out
+  WASMFAAS_ERROR_MEMORY_LIMIT = 4,    // wasmfaas_store_limit_growth refused a memory growth
+  WASMFAAS_ERROR_TABLE_LIMIT = 5,     // ... or a table growth
+  WASMFAAS_ERROR_INVALID_STRING = 6,  // a string the guest passed out is not valid UTF-8/UTF-16
+} wasmfaas_error_kind_t;
+
+wasmfaas_error_kind_t wasmfaas_error_kind(const wasmtime_error_t *error);
 
 // The wasi:http policy of one store (see wasmfaas_store_set_http_policy).
 typedef struct wasmfaas_http_policy {

@@ -4,6 +4,7 @@
 //! `include/wasmfaas_capi.h`).
 pub use wasmtime_c_api::*;
 
+mod error_kind;
 mod http_policy;
 mod instance_pre;
 mod outbound_http;

@@ -40,7 +40,7 @@ std::string_view exec_outcome(const std::optional<Error>& error) {
     case ErrorCode::kTrap: return "trap";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kResourceExhausted:
-      return error->message.find("fuel") != std::string::npos ? "fuel" : "memory";
+      return error->reason == reason::kFuelExhausted ? "fuel" : "memory";
     case ErrorCode::kBadOutput: return "bad_output";
     case ErrorCode::kThrottled: return "throttled";
     default: return "error";
@@ -209,22 +209,39 @@ Result<storage::ObjectVersion> FunctionService::current_version(
 
 Result<cache::CompiledFunctions::Function> FunctionService::function_for(
     const storage::ObjectVersion& version, std::string_view bucket, ExecTimings& timings) {
-  if (options_.use_compiled_cache) {
-    if (auto cached = compiled_.find(version.sha256)) return cached;
-  }
-  auto started = Clock::now();
-  auto object = store_.get_object(bucket, version.key, version.version_id);
-  if (!object) return std::unexpected(object.error());
-  timings.fetch += since(started);
-  started = Clock::now();
-  if (!options_.use_compiled_cache) {
+  // Without a known hash (an object stored by another S3 client) the
+  // content is only known once fetched.
+  if (!options_.use_compiled_cache || version.sha256.empty()) {
+    auto started = Clock::now();
+    auto object = store_.get_object(bucket, version.key, version.version_id);
+    if (!object) return std::unexpected(object.error());
+    timings.fetch += since(started);
+    started = Clock::now();
+    if (options_.use_compiled_cache) {
+      auto compiled = compiled_.compile(object->version.sha256, object->data);
+      timings.compile = since(started);
+      return compiled;
+    }
     auto compiled = engine_.compile(object->data);
     if (!compiled) return std::unexpected(compiled.error());
     timings.compile = since(started);
     return cache::CompiledFunctions::Function(std::move(*compiled));
   }
-  auto compiled = compiled_.compile(object->version.sha256, object->data);
-  timings.compile = since(started);
+  if (auto cached = compiled_.find(version.sha256)) return cached;
+  // Concurrent first calls of one content share one fetch and compile; a
+  // caller that waits for another's counts the wait as compile time.
+  const auto started = Clock::now();
+  std::chrono::nanoseconds fetch_time{};
+  auto compiled = compiled_.fetch_and_compile(
+      version.sha256, [&]() -> Result<std::vector<uint8_t>> {
+        const auto fetch_started = Clock::now();
+        auto object = store_.get_object(bucket, version.key, version.version_id);
+        fetch_time = since(fetch_started);
+        if (!object) return std::unexpected(object.error());
+        return std::move(object->data);
+      });
+  timings.fetch += fetch_time;
+  timings.compile = since(started) - fetch_time;
   return compiled;
 }
 

@@ -66,8 +66,10 @@ struct ExecContext {
   std::optional<std::chrono::milliseconds> timeout_cap;
 };
 
-// The metrics outcome label of an exec that ended with `code` (none: ok):
-// ok, trap, timeout, memory, fuel, bad_output, throttled or error.
+// The metrics outcome label of an exec that ended with `error` (none: ok),
+// from its code and reason: ok, trap, timeout, fuel (reason fuel_exhausted),
+// memory (any other exhausted resource: memory, tables), bad_output,
+// throttled or error.
 std::string_view exec_outcome(const std::optional<Error>& error);
 
 struct FunctionServiceOptions {

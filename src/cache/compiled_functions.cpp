@@ -40,6 +40,57 @@ CompiledFunctions::Function CompiledFunctions::find(const std::string& content_s
 
 Result<CompiledFunctions::Function> CompiledFunctions::compile(const std::string& content_sha256,
                                                                std::span<const uint8_t> bytes) {
+  return single_flight(content_sha256, /*use_memory=*/false,
+                       [&] { return compile_now(content_sha256, bytes); });
+}
+
+Result<CompiledFunctions::Function> CompiledFunctions::fetch_and_compile(
+    const std::string& content_sha256, const Fetch& fetch) {
+  return single_flight(content_sha256, /*use_memory=*/true, [&]() -> Result<Function> {
+    auto bytes = fetch();
+    if (!bytes) return std::unexpected(bytes.error());
+    return compile_now(content_sha256, *bytes);
+  });
+}
+
+Result<CompiledFunctions::Function> CompiledFunctions::single_flight(
+    const std::string& content_sha256, bool use_memory,
+    const std::function<Result<Function>()>& produce) {
+  std::promise<Result<Function>> promise;
+  {
+    std::unique_lock lock(flights_mutex_);
+    if (const auto it = flights_.find(content_sha256); it != flights_.end()) {
+      Flight flight = it->second;
+      lock.unlock();
+      ++counters_.compile_waits;
+      return flight.get();
+    }
+    // A compile that finished since the caller's find() put its result in
+    // memory before it left flights_: found here (unless evicted since).
+    if (use_memory) {
+      if (Function cached = memory_.find(content_sha256)) return cached;
+    }
+    flights_.emplace(content_sha256, promise.get_future().share());
+  }
+  const auto land = [&] {
+    std::lock_guard lock(flights_mutex_);
+    flights_.erase(content_sha256);
+  };
+  try {
+    Result<Function> result = produce();
+    promise.set_value(result);
+    land();
+    return result;
+  } catch (...) {
+    promise.set_value(
+        make_error(ErrorCode::kInternal, "compiling " + content_sha256 + " failed unexpectedly"));
+    land();
+    throw;
+  }
+}
+
+Result<CompiledFunctions::Function> CompiledFunctions::compile_now(
+    const std::string& content_sha256, std::span<const uint8_t> bytes) {
   auto compiled = engine_.compile(bytes);
   if (!compiled) return std::unexpected(compiled.error());
   ++counters_.compiles;

@@ -84,7 +84,6 @@ Result<std::unique_ptr<storage::ObjectStore>> open_store(ServeCommandOptions& op
     return std::unique_ptr<storage::ObjectStore>(std::move(*local));
   }
   if (options.store == "s3") {
-    storage::apply_aws_environment(options.s3);
     auto s3 = storage::S3Store::open(options.s3);
     if (!s3) return std::unexpected(s3.error());
     return std::unique_ptr<storage::ObjectStore>(std::move(*s3));

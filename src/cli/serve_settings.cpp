@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include "http/access_control.h"
+#include "storage/s3/s3_store.h"
 
 namespace wasmfaas::cli {
 namespace {
@@ -60,6 +61,9 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   upload_mb_ = limits.max_upload_bytes >> 20;
   memory_cache_mb_ = config.compiled.memory_bytes >> 20;
   pipeline_timeout_ms_ = config.pipelines.total_timeout.count();
+  // Unset unless a flag, WASMFAAS_S3_REGION or the file names one; finish()
+  // then takes AWS_REGION, AWS_DEFAULT_REGION or us-east-1.
+  o.s3.region.clear();
 
   CLI::App& c = command;
   c.add_option("--config", config_file_,
@@ -242,6 +246,9 @@ Result<ServeCommandOptions> ServeSettings::finish() {
                       "memory-mb (" + std::to_string(memory_mb_) + ") is above max-memory-mb (" +
                           std::to_string(max_memory_mb_) + ")");
   }
+  // The AWS variables rank below every setting of our own (they are the
+  // defaults of --s3-endpoint, --s3-region and the credentials).
+  storage::apply_aws_environment(options.s3);
   options.s3.path_style = !virtual_hosted_;
   options.s3.request_timeout = std::chrono::milliseconds(s3_timeout_ms_);
   config.functions.use_compiled_cache = !no_cache_;

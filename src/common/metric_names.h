@@ -26,6 +26,9 @@ inline constexpr char kCompiles[] = "wasmfaas_compiles_total";
 inline constexpr char kCompilesHelp[] = "Components compiled by Cranelift";
 inline constexpr char kCompileSeconds[] = "wasmfaas_compile_seconds_total";
 inline constexpr char kCompileSecondsHelp[] = "Time spent compiling components";
+inline constexpr char kCompileWaits[] = "wasmfaas_compile_waits_total";
+inline constexpr char kCompileWaitsHelp[] =
+    "Compiles not started because one of the same component was in flight (its result was shared)";
 inline constexpr char kCacheLookups[] = "wasmfaas_compiled_cache_lookups_total";
 inline constexpr char kCacheLookupsHelp[] =
     "Compiled-code lookups by result (memory_hit, disk_hit, miss)";

@@ -159,6 +159,9 @@ void Router::run(const Route& route, std::shared_ptr<Call> call, Reply reply) {
       return error_response(Error{ErrorCode::kInternal,
                                   std::string("internal error: ") + exception.what()},
                             version);
+    } catch (...) {
+      return error_response(Error{ErrorCode::kInternal, "internal error: unknown exception"},
+                            version);
     }
   };
   if (route.pool == Pool::kInline) return reply(answer(*call));

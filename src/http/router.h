@@ -8,7 +8,7 @@
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
 #include "common/metrics.h"
-#include "http/worker_pool.h"
+#include "common/worker_pool.h"
 #include "http/access_control.h"
 #include "http/http_types.h"
 #include "http/route_table.h"

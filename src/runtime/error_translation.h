@@ -3,9 +3,12 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include <wasmtime/error.hh>
 
 #include "common/error.h"
+
+namespace wasmtime {
+class Error;
+}
 
 namespace wasmfaas::runtime {
 
@@ -17,11 +20,31 @@ struct EffectiveLimits {
   uint64_t fuel = 0;
 };
 
-// Turns a Wasmtime error into the project's Error: an epoch interrupt is
-// kTimeout naming the time limit; a refused memory or table growth and
-// exhausted fuel are kResourceExhausted naming theirs; a result that is not
-// UTF-8 is kBadOutput; other traps are kTrap with their trap message;
-// anything else keeps the first line of Wasmtime's message.
+// What kind of failure a Wasmtime error is, read from the types in its
+// error chain by the project's crate (wasmfaas_error_kind), never from its
+// message.
+enum class FailureKind {
+  kOther,          // not a trap
+  kTrap,           // any trap not named below
+  kInterrupt,      // the epoch deadline passed
+  kOutOfFuel,
+  kMemoryLimit,    // the store limiter refused a memory growth
+  kTableLimit,     // ... a table growth
+  kInvalidString,  // a string result that is not valid UTF-8
+};
+
+FailureKind failure_kind(const wasmtime::Error& error);
+
+// The Error for a failure of `kind`. The kind alone decides the code and
+// reason: kInterrupt is kTimeout naming the time limit; kMemoryLimit,
+// kTableLimit and kOutOfFuel are kResourceExhausted with the reason naming
+// the limit; kInvalidString is kBadOutput (reason kInvalidUtf8Output); any
+// other trap is kTrap. Wasmtime's `message` only supplies the details (a
+// trap's description, the first line of anything else).
+Error classify_failure(FailureKind kind, const std::string& message,
+                       const EffectiveLimits& limits);
+
+// classify_failure(failure_kind(error), error.message(), limits).
 Error translate_call_error(const wasmtime::Error& error, const EffectiveLimits& limits);
 
 // The one-line summary of a Wasmtime error message (its first line).

@@ -161,7 +161,8 @@ Result<std::string> Invocation::call(std::string_view input) {
     return make_error(ErrorCode::kBadOutput,
                       "function output of " + std::to_string(result.size()) +
                           " bytes exceeds the limit of " +
-                          std::to_string(impl_->max_output_bytes) + " bytes");
+                          std::to_string(impl_->max_output_bytes) + " bytes",
+                      reason::kOutputTooLarge);
   }
   std::string output(result);
   if (auto finished = func->post_return(context); !finished) {

@@ -43,14 +43,16 @@ struct InvocationOptions {
   std::chrono::milliseconds timeout{30000};
   // Linear memory the function may grow to (each memory; never above the
   // engine's EngineOptions::max_memory_bytes). Growing past it traps:
-  // kResourceExhausted.
+  // kResourceExhausted, reason memory_limit_exceeded.
   uint64_t max_memory_bytes = 64ull << 20;
-  // Elements any one table may grow to; past it: kResourceExhausted.
+  // Elements any one table may grow to; past it: kResourceExhausted,
+  // reason table_limit_exceeded.
   uint64_t max_table_elements = 100000;
-  // Largest output string; a longer one is kBadOutput.
+  // Largest output string; a longer one is kBadOutput, reason
+  // output_too_large (one that is not UTF-8: invalid_utf8_output).
   size_t max_output_bytes = 4 << 20;
   // Instructions' fuel (an engine with fuel_metering only); 0 = unlimited.
-  // Running out is kResourceExhausted.
+  // Running out is kResourceExhausted, reason fuel_exhausted.
   uint64_t fuel = 0;
   // The environment variables the guest sees (and nothing else of the host's).
   std::vector<std::pair<std::string, std::string>> env;

@@ -1,6 +1,30 @@
 #include "server/server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/time_format.h"
+
 namespace wasmfaas::server {
+namespace {
+
+// Writes what a task of `pool` threw to `log` as a JSON line (without a
+// log, the pool's own report on stderr).
+WorkerPool::TaskExceptionHandler log_task_exceptions(std::shared_ptr<spdlog::logger> log,
+                                                     std::string pool) {
+  if (!log) return {};
+  return [log = std::move(log), pool = std::move(pool)](std::string_view what) {
+    const nlohmann::json line = {{"time", format_rfc3339(std::chrono::system_clock::now())},
+                                 {"level", "error"},
+                                 {"type", "task_exception"},
+                                 {"pool", pool},
+                                 {"message", std::string(what)}};
+    log->error(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  };
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Server>> Server::create(ServerConfig config, storage::ObjectStore& store,
                                                const runtime::Engine& engine) {
@@ -20,8 +44,10 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       compiled_(std::move(compiled)),
       service_(store_, engine, *compiled_, service_options()),
       pipelines_(store_, service_, config_.pipelines),
-      exec_pool_(config_.exec_workers, config_.exec_queue),
-      storage_pool_(config_.storage_workers, config_.storage_queue),
+      exec_pool_(config_.exec_workers, config_.exec_queue,
+                 log_task_exceptions(config_.log, "exec")),
+      storage_pool_(config_.storage_workers, config_.storage_queue,
+                    log_task_exceptions(config_.log, "storage")),
       router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);

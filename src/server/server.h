@@ -13,10 +13,10 @@
 #include "cache/compiled_functions.h"
 #include "common/error.h"
 #include "common/metrics.h"
+#include "common/worker_pool.h"
 #include "http/access_control.h"
 #include "http/http_server.h"
 #include "http/router.h"
-#include "http/worker_pool.h"
 #include "runtime/engine.h"
 #include "server/server_metrics.h"
 #include "storage/instrumented_store.h"
@@ -51,7 +51,8 @@ struct ServerConfig {
   bool metrics = true;
   // API tokens; none: every request is allowed (loopback only, see serve).
   http::AccessControlOptions access;
-  // JSON-lines log (access log at info); none when null.
+  // JSON-lines log (access log at info, exceptions thrown by pool tasks at
+  // error); none when null.
   std::shared_ptr<spdlog::logger> log;
 };
 
@@ -102,8 +103,8 @@ class Server {
   std::unique_ptr<cache::CompiledFunctions> compiled_;
   api::FunctionService service_;
   api::PipelineService pipelines_;
-  http::WorkerPool exec_pool_;
-  http::WorkerPool storage_pool_;
+  WorkerPool exec_pool_;
+  WorkerPool storage_pool_;
   http::Router router_;
   http::HttpServer http_;
 };

@@ -68,8 +68,8 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
                                          {"backend", "operation", "result"},
                                          metrics::duration_buckets())) {}
 
-void ServerMetrics::collect(metrics::Registry& registry, const http::WorkerPool& exec_pool,
-                            const http::WorkerPool& storage_pool,
+void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_pool,
+                            const WorkerPool& storage_pool,
                             const cache::CompiledFunctions& compiled) {
   registry.collected(names::kQueueDepth, names::kQueueDepthHelp, "gauge", {"pool"}, [&] {
     return std::vector<Sample>{{{"exec"}, static_cast<double>(exec_pool.queued())},
@@ -85,6 +85,9 @@ void ServerMetrics::collect(metrics::Registry& registry, const http::WorkerPool&
   });
   registry.collected(names::kCompileSeconds, names::kCompileSecondsHelp, "counter", {}, [&] {
     return std::vector<Sample>{{{}, static_cast<double>(counters.compile_nanoseconds.load()) / 1e9}};
+  });
+  registry.collected(names::kCompileWaits, names::kCompileWaitsHelp, "counter", {}, [&] {
+    return std::vector<Sample>{{{}, static_cast<double>(counters.compile_waits.load())}};
   });
   registry.collected(names::kCacheLookups, names::kCacheLookupsHelp, "counter", {"result"}, [&] {
     return std::vector<Sample>{{{"memory_hit"}, static_cast<double>(counters.memory_hits.load())},

@@ -2,7 +2,7 @@
 
 #include "cache/compiled_functions.h"
 #include "common/metrics.h"
-#include "http/worker_pool.h"
+#include "common/worker_pool.h"
 
 namespace wasmfaas::server {
 
@@ -14,8 +14,8 @@ struct ServerMetrics {
   ServerMetrics(metrics::Registry& registry, size_t max_function_series);
 
   // Reads the pools and the cache at scrape time; they must outlive the registry's use.
-  void collect(metrics::Registry& registry, const http::WorkerPool& exec_pool,
-               const http::WorkerPool& storage_pool, const cache::CompiledFunctions& compiled);
+  void collect(metrics::Registry& registry, const WorkerPool& exec_pool,
+               const WorkerPool& storage_pool, const cache::CompiledFunctions& compiled);
 
   metrics::Family<metrics::Counter>& http_requests;
   metrics::Family<metrics::Histogram>& http_durations;

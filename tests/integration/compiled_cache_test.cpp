@@ -2,9 +2,13 @@
 // that survives a restart, --no-cache, and version freshness across nodes.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/components.h"
 #include "support/http_client.h"
@@ -17,10 +21,12 @@ namespace {
 
 using testing::HttpClient;
 using testing::HttpResult;
+using testing::load_component;
 using testing::load_component_text;
 using testing::ServerProcess;
 using testing::TempDir;
 using testing::TestServer;
+using testing::VersityGateway;
 
 // The compile duration (ms) from an exec response's Server-Timing header.
 double compile_ms(const HttpResult& result) {
@@ -84,10 +90,12 @@ TEST(CompiledCacheTest, NoCacheModeCompilesOnEveryExec) {
   }
 }
 
+// Nodes share functions through S3 (a LocalStore's directory serves one
+// process at a time).
 TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
-  TempDir shared;
-  TestServer node_a({}, shared.path());
-  TestServer node_b({}, shared.path());
+  VersityGateway shared;
+  TestServer node_a(shared);
+  TestServer node_b(shared);
   HttpClient a(node_a.port());
   HttpClient b(node_b.port());
   ASSERT_EQ(a.put("/bucket/functions").status, 201);
@@ -102,11 +110,11 @@ TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
 }
 
 TEST(CompiledCacheTest, AFreshnessWindowTradesVisibilityForFewerStoreRequests) {
-  TempDir shared;
+  VersityGateway shared;
   server::ServerConfig lazy;
   lazy.functions.freshness_window = std::chrono::hours(1);
-  TestServer node_a({}, shared.path());
-  TestServer node_b(lazy, shared.path());
+  TestServer node_a(shared);
+  TestServer node_b(shared, lazy);
   HttpClient a(node_a.port());
   HttpClient b(node_b.port());
   ASSERT_EQ(a.put("/bucket/functions").status, 201);
@@ -124,6 +132,44 @@ TEST(CompiledCacheTest, AFreshnessWindowTradesVisibilityForFewerStoreRequests) {
       b.post("/file/functions/f", load_component_text("fibonacci"), "application/wasm").status,
       201);
   EXPECT_EQ(b.post("/exec/functions/f", R"({"n":7})").body, R"({"result":34})");
+}
+
+// Concurrent first calls of a function this node has not compiled (put in
+// the store directly, so no upload compiled it) fetch and compile it once;
+// the others wait for that compile.
+TEST(CompiledCacheTest, ConcurrentFirstCallsCompileOnce) {
+  constexpr int kCalls = 16;
+  server::ServerConfig config;
+  config.exec_workers = kCalls;
+  TestServer server(config);
+  ASSERT_TRUE(server.store().create_bucket("functions").has_value());
+  ASSERT_TRUE(server.store().put_object("functions", "hello", load_component("hello")).has_value());
+  ASSERT_EQ(server.server().compiled_functions().counters().compiles, 0u);
+
+  std::latch start(kCalls);
+  std::atomic<int> answered{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      HttpClient client(server.port());
+      start.arrive_and_wait();
+      const HttpResult result =
+          client.post("/exec/functions/hello", R"({"name":"N)" + std::to_string(i) + R"("})");
+      EXPECT_EQ(result.body, R"({"result":"Hello N)" + std::to_string(i) + R"(, how are you?"})");
+      if (result.status == 200) ++answered;
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(answered.load(), kCalls);
+  const auto& counters = server.server().compiled_functions().counters();
+  EXPECT_EQ(counters.compiles, 1u);
+  HttpClient client(server.port());
+  const std::string metrics = client.get("/metrics").body;
+  EXPECT_NE(metrics.find("\nwasmfaas_compiles_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nwasmfaas_compile_waits_total " +
+                         std::to_string(counters.compile_waits.load()) + "\n"),
+            std::string::npos)
+      << metrics;
 }
 
 TEST(CompiledCacheTest, EveryCallGetsAFreshInstance) {

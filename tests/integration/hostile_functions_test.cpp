@@ -29,34 +29,42 @@ struct HostileCase {
   std::string input;
   unsigned status;
   std::string error;  // part of the {"error": ...} message, or of the output for 200
+  std::string code;   // the error body's "code" (none for 200)
 };
 
 const std::vector<HostileCase>& hostile_cases() {
   static const std::vector<HostileCase> cases = {
-      {"loop", "x", 504, "function exceeded its time limit of 1000 ms"},
-      {"memory-bomb", "x", 500, "function exceeded its memory limit of 32 MiB"},
-      {"hostile", "malloc-bomb", 500, "function exceeded its memory limit of 32 MiB"},
-      {"recursion", "x", 500, "call stack exhausted"},
-      {"out-of-bounds", "x", 500, "out of bounds memory access"},
-      {"trap", "x", 500, "unreachable"},
-      {"huge-output", "x", 502, "function output of 16777216 bytes exceeds the limit of 1048576"},
-      {"bad-utf8", "x", 502, "not valid UTF-8"},
-      {"hostile", "stdout-flood", 200, "flooded"},
-      {"hostile", "read-file", 200, "denied: /etc/passwd"},
-      {"hostile", "read-env", 200, "env: 0 variables"},
+      {"loop", "x", 504, "function exceeded its time limit of 1000 ms", "time_limit_exceeded"},
+      {"memory-bomb", "x", 500, "function exceeded its memory limit of 32 MiB",
+       "memory_limit_exceeded"},
+      {"table-bomb", "x", 500, "function exceeded its table limit of 1000 elements",
+       "table_limit_exceeded"},
+      {"hostile", "malloc-bomb", 500, "function exceeded its memory limit of 32 MiB",
+       "memory_limit_exceeded"},
+      {"recursion", "x", 500, "call stack exhausted", "function_trapped"},
+      {"out-of-bounds", "x", 500, "out of bounds memory access", "function_trapped"},
+      {"trap", "x", 500, "unreachable", "function_trapped"},
+      {"huge-output", "x", 502, "function output of 16777216 bytes exceeds the limit of 1048576",
+       "output_too_large"},
+      {"bad-utf8", "x", 502, "not valid UTF-8", "invalid_utf8_output"},
+      {"hostile", "stdout-flood", 200, "flooded", ""},
+      {"hostile", "read-file", 200, "denied: /etc/passwd", ""},
+      {"hostile", "read-env", 200, "env: 0 variables", ""},
   };
   return cases;
 }
 
 // What a call answered, checked against its case; "" when as expected.
 std::string mismatch(const HostileCase& expected, const HttpResult& result) {
-  const std::string text =
-      result.status == 200 ? result.body : json::parse(result.body).value("error", "");
-  if (result.status == expected.status && text.find(expected.error) != std::string::npos) {
+  const json body = result.status == 200 ? json() : json::parse(result.body);
+  const std::string text = result.status == 200 ? result.body : body.value("error", "");
+  const std::string code = result.status == 200 ? "" : body.value("code", "");
+  if (result.status == expected.status && text.find(expected.error) != std::string::npos &&
+      code == expected.code) {
     return "";
   }
   return expected.key + " " + expected.input + ": got " + std::to_string(result.status) + " " +
-         text.substr(0, 200);
+         code + " " + text.substr(0, 200);
 }
 
 server::ServerConfig hostile_limits() {
@@ -64,6 +72,7 @@ server::ServerConfig hostile_limits() {
   config.exec_workers = 4;
   config.functions.invocation.timeout = std::chrono::milliseconds(1000);
   config.functions.invocation.max_memory_bytes = 32 << 20;
+  config.functions.invocation.max_table_elements = 1000;
   config.functions.invocation.max_output_bytes = 1 << 20;
   config.functions.invocation.max_log_bytes = 4096;
   config.http.limits.max_body_bytes = 64 << 10;
@@ -78,6 +87,7 @@ class HostileFunctionsTest : public ::testing::Test {
         {"hello", "hello"},
         {"loop", "fixture_infinite_loop"},
         {"memory-bomb", "fixture_memory_bomb"},
+        {"table-bomb", "fixture_table_bomb"},
         {"recursion", "fixture_deep_recursion"},
         {"out-of-bounds", "fixture_out_of_bounds"},
         {"trap", "fixture_trap"},
@@ -117,11 +127,22 @@ TEST_F(HostileFunctionsTest, EachHostileFunctionGetsItsOwnError) {
                                              "text/plain")),
               "");
   }
+  // Each is counted under its own outcome.
+  const std::string metrics = client_.get("/metrics").body;
+  for (const auto& [key, outcome] : std::map<std::string, std::string>{{"loop", "timeout"},
+                                                                       {"memory-bomb", "memory"},
+                                                                       {"table-bomb", "memory"},
+                                                                       {"trap", "trap"},
+                                                                       {"bad-utf8", "bad_output"}}) {
+    const std::string line = "wasmfaas_executions_total{bucket=\"functions\",key=\"" + key +
+                             "\",outcome=\"" + outcome + "\"} 1\n";
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << metrics;
+  }
 }
 
 TEST_F(HostileFunctionsTest, HostileLoadAtFullConcurrencyLeavesHelloAndTheStoreIntact) {
   const auto before = stored_state();
-  ASSERT_EQ(before.size(), 9u);
+  ASSERT_EQ(before.size(), 10u);
 
   std::atomic<bool> hostile_done{false};
   std::atomic<int> hello_calls{0};

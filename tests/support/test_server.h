@@ -1,11 +1,12 @@
 #pragma once
 // Test support: a whole wasmfaas server in-process on an ephemeral port,
 // over the embedded LocalStore in a temp directory or an S3Store on a real
-// S3 server (versitygw) started for it, and the shared engine.
+// S3 server (versitygw) started for it or shared with other test servers,
+// and the shared engine.
 
 #include <filesystem>
 #include <memory>
-#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "server/server.h"
@@ -28,11 +29,19 @@ inline std::string store_param_name(const ::testing::TestParamInfo<StoreKind>& i
 
 class TestServer {
  public:
-  // On a LocalStore. With `data_dir`, several servers can share one store,
-  // as nodes do.
-  explicit TestServer(server::ServerConfig config = {},
-                      std::optional<std::filesystem::path> data_dir = std::nullopt) {
-    store_ = std::move(*storage::LocalStore::open(data_dir.value_or(dir_.path() / "data")));
+  // On a LocalStore of its own (a data directory serves one store at a time).
+  explicit TestServer(server::ServerConfig config = {}) {
+    store_ = open_local_store();
+    start(std::move(config));
+  }
+
+  // On an S3Store of its own on `gateway`: several servers on one gateway
+  // share their functions, as nodes do. The gateway must outlive them.
+  explicit TestServer(const VersityGateway& gateway, server::ServerConfig config = {}) {
+    auto s3 = gateway.open_store();
+    s3_store_ = s3.get();
+    store_ = std::move(s3);
+    config.store_backend = "s3";
     start(std::move(config));
   }
 
@@ -45,7 +54,7 @@ class TestServer {
       store_ = std::move(s3);
       config.store_backend = "s3";
     } else {
-      store_ = std::move(*storage::LocalStore::open(dir_.path() / "data"));
+      store_ = open_local_store();
     }
     start(std::move(config));
   }
@@ -55,11 +64,18 @@ class TestServer {
   uint16_t port() const { return port_; }
   storage::ObjectStore& store() { return *store_; }
   server::Server& server() { return *server_; }
-  // Only on kS3: the S3 server and the store talking to it.
+  // Only on S3: the S3 server this server started (none on a shared
+  // gateway) and the store talking to it.
   VersityGateway* gateway() { return gateway_.get(); }
   storage::S3Store* s3_store() { return s3_store_; }
 
  private:
+  std::unique_ptr<storage::ObjectStore> open_local_store() {
+    auto local = storage::LocalStore::open(dir_.path() / "data");
+    if (!local) throw std::runtime_error(local.error().message);
+    return std::move(*local);
+  }
+
   void start(server::ServerConfig config) {
     config.http.port = 0;
     server_ = std::move(*server::Server::create(config, *store_, shared_engine()));

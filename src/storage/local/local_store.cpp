@@ -61,17 +61,21 @@ Result<void> validate(std::string_view bucket, std::string_view key) {
 
 }  // namespace
 
-LocalStore::LocalStore(fs::path root) : root_(std::move(root)) {}
+LocalStore::LocalStore(fs::path root, DataDirLock lock)
+    : root_(std::move(root)), lock_(std::move(lock)) {}
 
 Result<std::unique_ptr<LocalStore>> LocalStore::open(const fs::path& root) {
   std::error_code code;
   fs::create_directories(root / "buckets", code);
   if (code) return std::unexpected(filesystem_error("cannot create " + root.string(), code));
+  // Before anything else changes: another process may be using the directory.
+  auto lock = DataDirLock::acquire(root);
+  if (!lock) return std::unexpected(lock.error());
   // Uploads interrupted by a crash left only temp files: drop them.
   fs::remove_all(root / "tmp", code);
   fs::create_directories(root / "tmp", code);
   if (code) return std::unexpected(filesystem_error("cannot create " + root.string(), code));
-  return std::unique_ptr<LocalStore>(new LocalStore(fs::absolute(root)));
+  return std::unique_ptr<LocalStore>(new LocalStore(fs::absolute(root), std::move(*lock)));
 }
 
 fs::path LocalStore::bucket_dir(std::string_view bucket) const {

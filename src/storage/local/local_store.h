@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 
+#include "storage/local/data_dir_lock.h"
 #include "storage/local/key_metadata_cache.h"
 #include "storage/object_store.h"
 
@@ -14,16 +15,21 @@ namespace wasmfaas::storage {
 //   <root>/buckets/<bucket>/<sha256(key)>/meta.json      key + version list
 //   <root>/buckets/<bucket>/<sha256(key)>/<version>.data one file per version
 //   <root>/tmp/                                          uploads being written
+//   <root>/wasmfaas.lock                                 the owner's pid
 //
 // Keys never become paths (only their hash does), so no key can reach outside
 // the root. Every write is temp file + fsync + rename (+ fsync of the
 // directory): a crash leaves either the old or the new state, never a
 // partial object. Temp files are removed at open; a data file orphaned by a
 // crash before its meta.json update is never listed or served.
+// One store per directory: open() takes an exclusive lock on it (see
+// DataDirLock), held for the store's lifetime, and fails while another
+// process or store holds it.
 // Thread-safe: metadata updates are serialized by one mutex; readers see
 // whole meta.json files thanks to rename.
 class LocalStore final : public ObjectStore {
  public:
+  // kConflict when another process or store has `root` open.
   static Result<std::unique_ptr<LocalStore>> open(const std::filesystem::path& root);
 
   Result<void> create_bucket(std::string_view bucket) override;
@@ -43,13 +49,14 @@ class LocalStore final : public ObjectStore {
                                                    std::string_view key) override;
 
  private:
-  explicit LocalStore(std::filesystem::path root);
+  LocalStore(std::filesystem::path root, DataDirLock lock);
 
   std::filesystem::path bucket_dir(std::string_view bucket) const;
   std::filesystem::path object_dir(std::string_view bucket, std::string_view key) const;
   Result<void> require_bucket(std::string_view bucket) const;
 
   const std::filesystem::path root_;
+  DataDirLock lock_;
   std::mutex metadata_mutex_;
   // Every meta.json read goes through it (reads of unchanged files are one
   // stat).

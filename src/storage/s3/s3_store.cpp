@@ -108,11 +108,9 @@ ObjectVersion version_from_headers(const s3::HttpResponse& response, std::string
 
 void apply_aws_environment(S3Config& config) {
   if (config.endpoint.empty()) config.endpoint = env("AWS_ENDPOINT_URL");
-  if (const std::string region = env("AWS_REGION"); !region.empty()) {
-    config.region = region;
-  } else if (const std::string fallback = env("AWS_DEFAULT_REGION"); !fallback.empty()) {
-    config.region = fallback;
-  }
+  if (config.region.empty()) config.region = env("AWS_REGION");
+  if (config.region.empty()) config.region = env("AWS_DEFAULT_REGION");
+  if (config.region.empty()) config.region = "us-east-1";
   if (config.credentials.access_key_id.empty()) {
     config.credentials.access_key_id = env("AWS_ACCESS_KEY_ID");
   }

@@ -23,7 +23,8 @@ struct S3Config {
 
 // Reads AWS_ENDPOINT_URL, AWS_REGION (or AWS_DEFAULT_REGION),
 // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN into `config`
-// where it has no value yet.
+// where it has no value yet (an empty region becomes us-east-1 when neither
+// variable names one): the environment never overrides a value already set.
 void apply_aws_environment(S3Config& config);
 
 // kInvalidArgument naming the missing or contradictory setting.

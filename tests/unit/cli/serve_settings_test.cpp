@@ -97,6 +97,38 @@ TEST_F(ServeSettingsTest, TheConfigFileCanComeFromTheEnvironment) {
   EXPECT_EQ(options->config.exec_workers, 7u);
 }
 
+// AWS_REGION is only the default of --s3-region: every source of our own
+// (flag, WASMFAAS_S3_REGION, the file) overrides it.
+TEST_F(ServeSettingsTest, AwsRegionRanksBelowFlagsEnvironmentAndFile) {
+  environment_.set("AWS_REGION", "ap-south-1");
+  const auto from_aws = parse("--store s3");
+  ASSERT_TRUE(from_aws.has_value()) << from_aws.error().message;
+  EXPECT_EQ(from_aws->s3.region, "ap-south-1");
+
+  const auto from_flag = parse("--store s3 --s3-region eu-west-1");
+  ASSERT_TRUE(from_flag.has_value()) << from_flag.error().message;
+  EXPECT_EQ(from_flag->s3.region, "eu-west-1");
+
+  const std::string file = write_config("[s3]\nregion = \"eu-central-1\"\n");
+  const auto from_file = parse("--store s3 --config " + file);
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().message;
+  EXPECT_EQ(from_file->s3.region, "eu-central-1");
+
+  environment_.set("WASMFAAS_S3_REGION", "sa-east-1");
+  const auto from_environment = parse("--store s3 --config " + file);
+  ASSERT_TRUE(from_environment.has_value()) << from_environment.error().message;
+  EXPECT_EQ(from_environment->s3.region, "sa-east-1");
+}
+
+TEST_F(ServeSettingsTest, WithoutAnyRegionItIsUsEast1) {
+  if (std::getenv("AWS_REGION") || std::getenv("AWS_DEFAULT_REGION")) {
+    GTEST_SKIP() << "the environment names a region";
+  }
+  const auto options = parse("--store s3");
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  EXPECT_EQ(options->s3.region, "us-east-1");
+}
+
 TEST_F(ServeSettingsTest, AnUnknownKeyIsNamed) {
   const auto options = parse("--config " + write_config("timeout-msec = 5\n"));
   ASSERT_FALSE(options.has_value());

@@ -24,9 +24,13 @@ Result<std::string> run(const std::string& component, std::string_view input,
   return invocation->call(input);
 }
 
-void expect_error(const Result<std::string>& result, ErrorCode code, const std::string& message) {
+// The failure's code and reason (none: the code's own name) and a part of
+// its message.
+void expect_error(const Result<std::string>& result, ErrorCode code, const std::string& message,
+                  std::string_view reason = {}) {
   ASSERT_FALSE(result.has_value()) << "succeeded with " << result->substr(0, 100);
   EXPECT_EQ(result.error().code, code) << result.error().message;
+  EXPECT_EQ(result.error().reason, reason) << result.error().message;
   EXPECT_NE(result.error().message.find(message), std::string::npos) << result.error().message;
 }
 
@@ -46,7 +50,15 @@ TEST(InvocationLimitsTest, MemoryGrowthStopsAtTheMemoryLimit) {
   InvocationOptions options;
   options.max_memory_bytes = 16 << 20;
   expect_error(run("fixture_memory_bomb", "", options), ErrorCode::kResourceExhausted,
-               "function exceeded its memory limit of 16 MiB");
+               "function exceeded its memory limit of 16 MiB", reason::kMemoryLimitExceeded);
+  expect_hello_still_runs();
+}
+
+TEST(InvocationLimitsTest, TableGrowthStopsAtTheTableLimit) {
+  InvocationOptions options;
+  options.max_table_elements = 1000;
+  expect_error(run("fixture_table_bomb", "", options), ErrorCode::kResourceExhausted,
+               "function exceeded its table limit of 1000 elements", reason::kTableLimitExceeded);
   expect_hello_still_runs();
 }
 
@@ -54,7 +66,7 @@ TEST(InvocationLimitsTest, MallocInCStopsAtTheMemoryLimit) {
   InvocationOptions options;
   options.max_memory_bytes = 8 << 20;
   expect_error(run("fixture_hostile", "malloc-bomb", options), ErrorCode::kResourceExhausted,
-               "function exceeded its memory limit of 8 MiB");
+               "function exceeded its memory limit of 8 MiB", reason::kMemoryLimitExceeded);
   expect_hello_still_runs();
 }
 
@@ -62,7 +74,7 @@ TEST(InvocationLimitsTest, TheEngineMaximumCapsAFunctionsMemoryLimit) {
   InvocationOptions options;
   options.max_memory_bytes = 1ull << 40;  // more than the pool's 128 MiB slots
   expect_error(run("fixture_memory_bomb", "", options), ErrorCode::kResourceExhausted,
-               "function exceeded its memory limit of 128 MiB");
+               "function exceeded its memory limit of 128 MiB", reason::kMemoryLimitExceeded);
 }
 
 TEST(InvocationLimitsTest, EndlessRecursionIsAStackOverflowTrap) {
@@ -79,7 +91,8 @@ TEST(InvocationLimitsTest, OutputOverTheLimitIsBadOutput) {
   InvocationOptions options;
   options.max_output_bytes = 1 << 20;
   expect_error(run("fixture_huge_output", "", options), ErrorCode::kBadOutput,
-               "function output of 16777216 bytes exceeds the limit of 1048576 bytes");
+               "function output of 16777216 bytes exceeds the limit of 1048576 bytes",
+               reason::kOutputTooLarge);
   options.max_output_bytes = 32 << 20;
   EXPECT_EQ(run("fixture_huge_output", "", options).value_or("").size(), 16u << 20);
 }
@@ -103,7 +116,8 @@ TEST(InvocationLimitsTest, FuelBoundsTheInstructionsRun) {
   options.fuel = 1'000'000;
   options.timeout = std::chrono::seconds(30);
   expect_error(run("fixture_infinite_loop", "", options, *engine),
-               ErrorCode::kResourceExhausted, "function exceeded its fuel limit of 1000000");
+               ErrorCode::kResourceExhausted, "function exceeded its fuel limit of 1000000",
+               reason::kFuelExhausted);
   // Enough fuel for hello.
   EXPECT_TRUE(run("hello", R"({"name":"F"})", options, *engine).has_value());
 }
@@ -117,9 +131,12 @@ TEST(InvocationLimitsTest, WithoutGuardPagesEveryLimitStillHolds) {
   expect_error(run("fixture_out_of_bounds", "", options, *engine), ErrorCode::kTrap,
                "out of bounds memory access");
   expect_error(run("fixture_memory_bomb", "", options, *engine), ErrorCode::kResourceExhausted,
-               "function exceeded its memory limit of 16 MiB");
+               "function exceeded its memory limit of 16 MiB", reason::kMemoryLimitExceeded);
   expect_error(run("fixture_hostile", "malloc-bomb", options, *engine),
-               ErrorCode::kResourceExhausted, "function exceeded its memory limit of 16 MiB");
+               ErrorCode::kResourceExhausted, "function exceeded its memory limit of 16 MiB",
+               reason::kMemoryLimitExceeded);
+  expect_error(run("fixture_table_bomb", "", options, *engine), ErrorCode::kResourceExhausted,
+               "function exceeded its table limit", reason::kTableLimitExceeded);
   expect_error(run("fixture_deep_recursion", "", options, *engine), ErrorCode::kTrap,
                "call stack exhausted");
   expect_error(run("fixture_infinite_loop", "", options, *engine), ErrorCode::kTimeout,

@@ -65,6 +65,7 @@ TEST(InvocationTest, OutputThatIsNotUtf8IsBadOutput) {
   auto output = call_once(*bad, "x");
   ASSERT_FALSE(output.has_value());
   EXPECT_EQ(output.error().code, ErrorCode::kBadOutput);
+  EXPECT_EQ(output.error().reason, reason::kInvalidUtf8Output);
   EXPECT_NE(output.error().message.find("not valid UTF-8"), std::string::npos)
       << output.error().message;
 }

@@ -1,5 +1,9 @@
 #include "storage/local/local_store.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -74,7 +78,9 @@ TEST(LocalStoreTest, KeysNeverBecomePaths) {
   // Nothing was written outside <root>/buckets/jail and <root>/tmp.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
     const std::string relative = std::filesystem::relative(entry.path(), dir.path()).string();
-    EXPECT_TRUE(relative.starts_with("buckets") || relative.starts_with("tmp")) << relative;
+    EXPECT_TRUE(relative.starts_with("buckets") || relative.starts_with("tmp") ||
+                relative == "wasmfaas.lock")
+        << relative;
     EXPECT_EQ(relative.find(".."), std::string::npos) << relative;
   }
   EXPECT_FALSE(std::filesystem::exists(dir.path().parent_path() / "escape"));
@@ -93,6 +99,72 @@ TEST(LocalStoreTest, InterruptedUploadsAreInvisibleAndCleanedAtOpen) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path() / "tmp"));
   EXPECT_EQ(store->list_versions("crash", "k").value().size(), 1u);
   EXPECT_EQ(store->get_object("crash", "k", std::nullopt).value().data, bytes("v1"));
+}
+
+// flock belongs to the open file description, so even a second store in the
+// same process is refused while the first one lives.
+TEST(LocalStoreTest, ASecondOpenOfTheSameDirectoryFailsWhileTheFirstLives) {
+  TempDir dir;
+  {
+    auto first = LocalStore::open(dir.path());
+    ASSERT_TRUE(first.has_value()) << first.error().message;
+    ASSERT_TRUE((*first)->create_bucket("kept").has_value());
+    std::ofstream(dir.path() / "tmp" / "upload.part") << "in progress";
+
+    auto second = LocalStore::open(dir.path());
+    ASSERT_FALSE(second.has_value());
+    EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+    const std::string& message = second.error().message;
+    EXPECT_NE(message.find("data directory " + dir.path().string() + " is in use"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("(pid " + std::to_string(getpid()) + ")"), std::string::npos)
+        << message;
+    // The refused open changed nothing: the first store's upload is intact.
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "tmp" / "upload.part"));
+  }
+  auto reopened = LocalStore::open(dir.path());
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
+  EXPECT_TRUE((*reopened)->bucket_exists("kept").value_or(false));
+}
+
+TEST(LocalStoreTest, ADirectoryOpenInAnotherProcessIsRefusedNamingItsPid) {
+  TempDir dir;
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = LocalStore::open(dir.path());
+    const char opened = store.has_value() ? 'y' : 'n';
+    if (write(ready[1], &opened, 1) != 1) _exit(1);
+    char ignored;
+    (void)!read(release[0], &ignored, 1);  // until the parent closes it
+    _exit(0);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char opened = 0;
+  ASSERT_EQ(read(ready[0], &opened, 1), 1);
+  ASSERT_EQ(opened, 'y');
+
+  auto refused = LocalStore::open(dir.path());
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("in use by another wasmfaas process (pid " +
+                                         std::to_string(child) + ")"),
+            std::string::npos)
+      << refused.error().message;
+
+  // However the holder ends, its lock ends with it.
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(release[1]);
+  close(ready[0]);
+  auto opened_after = LocalStore::open(dir.path());
+  EXPECT_TRUE(opened_after.has_value()) << opened_after.error().message;
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
-#include "http/worker_pool.h"
+#include "common/worker_pool.h"
 
-namespace wasmfaas::http {
+#include <cstdio>
+#include <exception>
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_capacity)
-    : capacity_(threads + queue_capacity) {
+namespace wasmfaas {
+
+WorkerPool::WorkerPool(size_t threads, size_t queue_capacity,
+                       TaskExceptionHandler on_task_exception)
+    : capacity_(threads + queue_capacity), on_task_exception_(std::move(on_task_exception)) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -54,10 +58,27 @@ void WorkerPool::work() {
       queue_.pop_front();
       ++running_;
     }
-    task();
+    run_guarded(task);
     std::lock_guard lock(mutex_);
     --running_;
   }
 }
 
-}  // namespace wasmfaas::http
+void WorkerPool::run_guarded(std::function<void()>& task) noexcept {
+  std::string what;
+  try {
+    task();
+    return;
+  } catch (const std::exception& error) {
+    what = error.what();
+  } catch (...) {
+    what = "unknown exception";
+  }
+  if (on_task_exception_) {
+    on_task_exception_(what);
+  } else {
+    std::fprintf(stderr, "wasmfaas: a worker pool task threw: %s\n", what.c_str());
+  }
+}
+
+}  // namespace wasmfaas
