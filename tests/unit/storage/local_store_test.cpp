@@ -137,6 +137,8 @@ TEST(LocalStoreTest, ADirectoryOpenInAnotherProcessIsRefusedNamingItsPid) {
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    close(ready[0]);
+    close(release[1]);
     auto store = LocalStore::open(dir.path());
     const char opened = store.has_value() ? 'y' : 'n';
     if (write(ready[1], &opened, 1) != 1) _exit(1);
@@ -144,6 +146,15 @@ TEST(LocalStoreTest, ADirectoryOpenInAnotherProcessIsRefusedNamingItsPid) {
     (void)!read(release[0], &ignored, 1);  // until the parent closes it
     _exit(0);
   }
+  // Whatever the assertions below do, the child ends with the test.
+  struct ChildGuard {
+    pid_t pid;
+    ~ChildGuard() {
+      if (pid <= 0) return;
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } guard{child};
   close(ready[1]);
   close(release[0]);
   char opened = 0;
@@ -161,6 +172,7 @@ TEST(LocalStoreTest, ADirectoryOpenInAnotherProcessIsRefusedNamingItsPid) {
   // However the holder ends, its lock ends with it.
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
+  guard.pid = -1;
   close(release[1]);
   close(ready[0]);
   auto opened_after = LocalStore::open(dir.path());
