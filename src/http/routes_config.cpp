@@ -15,16 +15,16 @@ Response Router::handle_config(const Call& call) {
   const std::string key = call.target.join_from(2);
   const unsigned version = call.request.version();
   if (call.request.method() == verb::put) {
-    auto stored = deps_.functions.put_config(bucket, key, call.request.body());
+    auto stored = deps_.deployments.put_config(bucket, key, call.request.body());
     if (!stored) return error_response(stored.error(), version);
-    auto config = deps_.functions.get_config(bucket, key);
+    auto config = deps_.deployments.get_config(bucket, key);
     if (!config) return error_response(config.error(), version);
     nlohmann::json body = {{"key", key},
                            {"version", stored->version_id},
                            {"config", nlohmann::json::parse(api::function_config_json(*config))}};
     return json_response(status::ok, dump(body), version);
   }
-  auto config = deps_.functions.get_config(bucket, key);
+  auto config = deps_.deployments.get_config(bucket, key);
   if (!config) return error_response(config.error(), version);
   return json_response(status::ok, api::function_config_json(*config), version);
 }

@@ -62,12 +62,12 @@ Response Router::handle_exec(const Call& call) {
   if (auto json = check_json_body(call.request); !json) {
     return error_response(json.error(), version);
   }
-  auto result = deps_.functions.exec(bucket, key, version_parameter(call.target),
+  auto result = deps_.execution.exec(bucket, key, version_parameter(call.target),
                                      call.request.body(), {call.request_id, std::nullopt});
-  if (!result) return error_response(result.error(), version);
-  Response response = output_response(std::move(result->output), version);
-  response.set("Server-Timing", server_timing(result->timings));
-  response.set("X-Function-Version", result->version_id);
+  if (!result.output) return error_response(result.output.error(), version);
+  Response response = output_response(std::move(*result.output), version);
+  response.set("Server-Timing", server_timing(result.timings));
+  response.set("X-Function-Version", result.version_id);
   return response;
 }
 

@@ -22,18 +22,18 @@ Response Router::handle_bucket(const Call& call) {
   const unsigned version = call.request.version();
   switch (call.request.method()) {
     case verb::put: {
-      auto created = deps_.functions.create_bucket(bucket);
+      auto created = deps_.deployments.create_bucket(bucket);
       if (!created) return error_response(created.error(), version);
       return json_response(status::created, dump({{"bucket", bucket}, {"created", true}}),
                            version);
     }
     case verb::get: {
-      auto files = deps_.functions.list_bucket(bucket);
+      auto files = deps_.deployments.list_bucket(bucket);
       if (!files) return error_response(files.error(), version);
       return json_response(status::ok, dump(files_json(*files)), version);
     }
     default: {
-      auto deleted = deps_.functions.delete_bucket(bucket);
+      auto deleted = deps_.deployments.delete_bucket(bucket);
       if (!deleted) return error_response(deleted.error(), version);
       return json_response(status::ok, dump({{"bucket", bucket}, {"deleted", true}}), version);
     }
@@ -50,11 +50,11 @@ Response Router::handle_file(const Call& call) {
       return handle_upload(call, bucket, key);
     case verb::get: {
       if (call.target.has_query("versions")) {
-        auto versions = deps_.functions.versions(bucket, key);
+        auto versions = deps_.deployments.versions(bucket, key);
         if (!versions) return error_response(versions.error(), version);
         return json_response(status::ok, dump(versions_json(*versions)), version);
       }
-      auto object = deps_.functions.download(bucket, key, version_id);
+      auto object = deps_.deployments.download(bucket, key, version_id);
       if (!object) return error_response(object.error(), version);
       Response response(status::ok, version);
       response.set(field::content_type, "application/wasm");
@@ -64,7 +64,7 @@ Response Router::handle_file(const Call& call) {
       return response;
     }
     default: {
-      auto deleted = deps_.functions.delete_file(bucket, key, version_id);
+      auto deleted = deps_.deployments.delete_file(bucket, key, version_id);
       if (!deleted) return error_response(deleted.error(), version);
       nlohmann::json body = {{"bucket", bucket}, {"key", key}, {"deleted", true}};
       if (version_id) body["version"] = *version_id;
@@ -107,7 +107,7 @@ Response Router::handle_upload(const Call& call, const std::string& bucket,
     return error_response(Error{ErrorCode::kInvalidArgument, "the uploaded file is empty"},
                           version);
   }
-  auto stored = deps_.functions.upload(
+  auto stored = deps_.deployments.upload(
       bucket, key, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
   if (!stored) return error_response(stored.error(), version);
   nlohmann::json body = file_entry_json(*stored);

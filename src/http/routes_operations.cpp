@@ -27,7 +27,7 @@ Response Router::handle_metrics(const Call& call) {
 
 Response Router::handle_ready(const Call& call) {
   const unsigned version = call.request.version();
-  if (auto ready = deps_.functions.check_storage(); !ready) {
+  if (auto ready = deps_.deployments.check_storage(); !ready) {
     return error_response(ready.error(), version);
   }
   return json_response(status::ok, R"({"status":"ready"})", version);

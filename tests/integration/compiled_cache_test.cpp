@@ -70,7 +70,7 @@ TEST(CompiledCacheTest, AFreshProcessRunsFromTheDiskCacheWithoutCompiling) {
 
 TEST(CompiledCacheTest, NoCacheModeCompilesOnEveryExec) {
   server::ServerConfig config;
-  config.functions.use_compiled_cache = false;
+  config.execution.use_compiled_cache = false;
   TestServer server(config);
   HttpClient client(server.port());
   ASSERT_EQ(client.put("/bucket/functions").status, 201);
@@ -104,7 +104,7 @@ TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
 TEST(CompiledCacheTest, AFreshnessWindowTradesVisibilityForFewerStoreRequests) {
   TempDir shared;
   server::ServerConfig lazy;
-  lazy.functions.freshness_window = std::chrono::hours(1);
+  lazy.freshness_window = std::chrono::hours(1);
   TestServer node_a({}, shared.path());
   TestServer node_b(lazy, shared.path());
   HttpClient a(node_a.port());

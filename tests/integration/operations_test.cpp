@@ -30,7 +30,7 @@ class OperationsTest : public ::testing::Test {
     config.log = testing::logger_into(sink);
     config.logs_per_function = 3;
     // As `serve --log-function-output`: each invocation's output in the log.
-    config.functions.reporting.output_log = config.log.get();
+    config.execution.reporting.output_log = config.log.get();
     return config;
   }
 

@@ -25,7 +25,7 @@ server::ServerConfig pipeline_config() {
   server::ServerConfig config;
   config.pipelines.total_timeout = std::chrono::milliseconds(400);
   config.pipelines.max_steps = 8;
-  config.functions.invocation.timeout = std::chrono::seconds(5);
+  config.execution.invocation.timeout = std::chrono::seconds(5);
   return config;
 }
 
