@@ -59,7 +59,11 @@ S3Error parse_error(const s3::HttpResponse& response) {
     error.code = document.child("Error").child_value("Code");
     error.message = document.child("Error").child_value("Message");
   }
-  if (error.code.empty()) error.code = "HTTP " + std::to_string(response.status);
+  if (error.code.empty()) {
+    // No body to say why (a HEAD request): the status is all there is.
+    error.code = "HTTP " + std::to_string(response.status);
+    if (response.status == 403) error.code += " (access denied, or wrong credentials)";
+  }
   return error;
 }
 
