@@ -75,7 +75,7 @@ TEST_F(PipelineTest, AThreeStepPipelineFeedsEachOutputToTheNextStep) {
   EXPECT_EQ(json::parse(client_.get("/pipeline/pipes/greet").body)["steps"],
             json({"name-json", "hello", "upper"}));
   EXPECT_EQ(json::parse(client_.get("/pipeline/pipes").body)["pipelines"], json({"greet"}));
-  // Pipelines live beside the functions but are not functions.
+  // Pipelines are not functions: the bucket lists only functions.
   const json listing = json::parse(client_.get("/bucket/pipes").body);
   ASSERT_EQ(listing["files"].size(), 5u);
   for (const auto& file : listing["files"]) {
