@@ -1,5 +1,5 @@
 // Micro-benchmark of pipelines: the cost of a pipeline step beyond the
-// step's own execution. Runs the echo function directly (FunctionService::
+// step's own execution. Runs the echo function directly (ExecutionService::
 // exec) and as pipelines of 1 and N steps (PipelineService), in-process on
 // an embedded store, and prints the mean times and the overhead per extra
 // step. Not a test; run by `make bench`.
@@ -9,7 +9,8 @@
 #include <filesystem>
 #include <string>
 
-#include "api/function_service.h"
+#include "api/deployment_service.h"
+#include "api/execution_service.h"
 #include "api/pipeline_service.h"
 #include "cache/compiled_functions.h"
 #include "common/file_util.h"
@@ -32,11 +33,16 @@ int main(int argc, char** argv) {
   if (!bytes || !engine || !store) return 1;
   auto compiled = cache::CompiledFunctions::create(**engine, {});
   if (!compiled) return 1;
-  api::FunctionService functions(**store, **engine, **compiled);
+  const api::SystemBucket system;
+  if (!system.prepare(**store)) return 1;
+  api::FunctionVersions versions(**store, std::chrono::milliseconds(0));
+  api::FunctionConfigs configs(**store, system);
+  api::DeploymentService deployments(**store, **compiled, versions, configs, system, {});
+  api::ExecutionService execution(**store, **engine, **compiled, versions, configs, system);
   api::PipelineOptions options;
   options.max_steps = steps;
-  api::PipelineService pipelines(**store, functions, options);
-  if (!functions.create_bucket("bench") || !functions.upload("bench", "echo", *bytes)) return 1;
+  api::PipelineService pipelines(**store, execution, system, options);
+  if (!deployments.create_bucket("bench") || !deployments.upload("bench", "echo", *bytes)) return 1;
 
   const std::string input = R"({"name":"World","padding":"0123456789abcdef0123456789abcdef"})";
   const auto mean_us = [&](auto&& run) {
@@ -48,7 +54,8 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double, std::micro>(Clock::now() - started).count() / iterations;
   };
   const api::PipelineStep echo{"bench", "echo", std::nullopt};
-  const double direct = mean_us([&] { return functions.exec("bench", "echo", std::nullopt, input).has_value(); });
+  const double direct =
+      mean_us([&] { return execution.exec("bench", "echo", std::nullopt, input).output.has_value(); });
   const double one = mean_us([&] { return pipelines.run_steps({echo}, input, false, "").has_value(); });
   const std::vector<api::PipelineStep> many(steps, echo);
   const double n = mean_us([&] { return pipelines.run_steps(many, input, false, "").has_value(); });

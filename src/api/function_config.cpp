@@ -18,7 +18,21 @@ constexpr uint64_t kMaxConcurrency = 100000;
 
 std::unexpected<Error> invalid(std::string_view field, std::string_view problem) {
   return make_error(ErrorCode::kInvalidArgument,
-                    "config field '" + std::string(field) + "': " + std::string(problem));
+                    "config field '" + std::string(field) + "': " + std::string(problem),
+                    reason::kInvalidConfig);
+}
+
+// The document, or kInvalidArgument (reason invalid_json) with the parser's
+// account of what is wrong and where ("... at line 1, column 2: ...").
+Result<json> parse_document(std::string_view text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& error) {
+    std::string what = error.what();  // "[json.exception.parse_error.101] parse error at ..."
+    if (const auto end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
+    return make_error(ErrorCode::kInvalidArgument, "the config is not valid JSON: " + what,
+                      reason::kInvalidJson);
+  }
 }
 
 // JSON has one number type: 300.0 is the integer 300 (as JSON Schema
@@ -211,15 +225,18 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
 }  // namespace
 
 Result<FunctionConfig> parse_function_config(std::string_view text, const ConfigBounds& bounds) {
-  const json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded() || !document.is_object()) {
-    return make_error(ErrorCode::kInvalidArgument, "the config must be a JSON object");
+  auto document = parse_document(text);
+  if (!document) return std::unexpected(document.error());
+  if (!document->is_object()) {
+    return make_error(ErrorCode::kInvalidArgument, "the config must be a JSON object",
+                      reason::kInvalidConfig);
   }
   FunctionConfig config;
-  for (const auto& [field, value] : document.items()) {
+  for (const auto& [field, value] : document->items()) {
     const auto parser = field_parsers().find(field);
     if (parser == field_parsers().end()) {
-      return make_error(ErrorCode::kInvalidArgument, "unknown config field '" + field + "'");
+      return make_error(ErrorCode::kInvalidArgument, "unknown config field '" + field + "'",
+                        reason::kInvalidConfig);
     }
     if (auto parsed = parser->second(value, config, bounds); !parsed) {
       return std::unexpected(parsed.error());

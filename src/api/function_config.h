@@ -41,8 +41,11 @@ struct ConfigBounds {
   bool fuel_metering = false;
 };
 
-// Parses and validates a config document (JSON object). Unknown fields and
-// invalid values are kInvalidArgument naming the field.
+// Parses and validates a config document (JSON object): the whole config,
+// fields left out take the server's defaults. Text that is not JSON is
+// kInvalidArgument with reason invalid_json naming the parse error and its
+// position; anything else wrong (not an object, unknown fields, invalid
+// values) reason invalid_config naming the field.
 Result<FunctionConfig> parse_function_config(std::string_view json, const ConfigBounds& bounds);
 
 // The JSON document of `config` (what GET /config returns and what is stored).

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "api/reserved_keys.h"
+#include "api/function_names.h"
 
 namespace wasmfaas::api {
 namespace {
@@ -17,11 +17,7 @@ constexpr size_t kMaxCachedVersions = 8192;
 
 std::string cache_key_of(std::string_view bucket, std::string_view key,
                          std::string_view version_id) {
-  return std::string(bucket) + "/" + std::string(key) + "@" + std::string(version_id);
-}
-
-std::string object_key_of(std::string_view key, std::string_view version_id) {
-  return function_config_key(key) + "/" + std::string(version_id);
+  return function_name(bucket, key) + "@" + std::string(version_id);
 }
 
 // Stored configs were checked when written; read them back whatever this
@@ -40,9 +36,11 @@ Result<std::optional<FunctionConfig>> FunctionConfigs::find(std::string_view buc
                                                             const storage::ObjectVersion& version) {
   const std::string cache_key = cache_key_of(bucket, version.key, version.version_id);
   if (auto known = cached(cache_key)) return *known;
-  auto object = store_.get_object(bucket, object_key_of(version.key, version.version_id),
-                                  std::nullopt);
+  auto object = store_.get_object(
+      system_.name(), SystemBucket::config_key(bucket, version.key, version.version_id),
+      std::nullopt);
   if (!object) {
+    // No such key, or no system bucket (deleted by hand): no config.
     if (object.error().code != ErrorCode::kNotFound) return std::unexpected(object.error());
     if (std::chrono::system_clock::now() - version.created >= kConfigSettleTime) {
       remember(bucket, version.key, version.version_id, std::nullopt);
@@ -53,8 +51,8 @@ Result<std::optional<FunctionConfig>> FunctionConfigs::find(std::string_view buc
                               object->data.size());
   auto config = parse_function_config(text, kStoredBounds);
   if (!config) {
-    return make_error(ErrorCode::kInternal, "stored config of '" + version.key + "' is unreadable: " +
-                                                config.error().message);
+    return make_error(ErrorCode::kInternal, "stored config of '" + version.key +
+                                                "' is unreadable: " + config.error().message);
   }
   remember(bucket, version.key, version.version_id, *config);
   return std::optional<FunctionConfig>(std::move(*config));
@@ -64,7 +62,7 @@ Result<void> FunctionConfigs::save(std::string_view bucket, std::string_view key
                                    std::string_view version_id, const FunctionConfig& config) {
   const std::string text = function_config_json(config);
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-  auto stored = store_.put_object(bucket, object_key_of(key, version_id), bytes);
+  auto stored = system_.put(store_, SystemBucket::config_key(bucket, key, version_id), bytes);
   if (!stored) return std::unexpected(stored.error());
   remember(bucket, key, version_id, config);
   return {};
@@ -75,6 +73,26 @@ void FunctionConfigs::remember(std::string_view bucket, std::string_view key,
   std::lock_guard lock(mutex_);
   if (cache_.size() >= kMaxCachedVersions) cache_.clear();
   cache_[cache_key_of(bucket, key, version_id)] = std::move(config);
+}
+
+Result<void> FunctionConfigs::remove(std::string_view bucket, std::string_view key,
+                                     std::string_view version_id) {
+  {
+    std::lock_guard lock(mutex_);
+    cache_.erase(cache_key_of(bucket, key, version_id));
+  }
+  return system_.remove(store_, SystemBucket::config_key(bucket, key, version_id));
+}
+
+Result<void> FunctionConfigs::remove_bucket(std::string_view bucket) {
+  {
+    std::lock_guard lock(mutex_);
+    const std::string prefix = std::string(bucket) + "/";
+    std::erase_if(cache_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
+  }
+  auto removed = system_.remove_all(store_, SystemBucket::configs_prefix(bucket));
+  if (!removed) return std::unexpected(removed.error());
+  return {};
 }
 
 }  // namespace wasmfaas::api

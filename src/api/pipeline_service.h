@@ -6,8 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "api/function_service.h"
+#include "api/execution_service.h"
 #include "api/pipeline.h"
+#include "api/system_bucket.h"
 #include "common/error.h"
 #include "storage/object_store.h"
 
@@ -31,20 +32,24 @@ struct PipelineResult {
   std::vector<StepTrace> steps;  // filled only when traced
 };
 
-// Stored pipelines (sequences of functions in one bucket, kept in the store
-// beside the functions under a reserved key) and their execution: each
-// step's output is the next step's input, every step a fresh sandbox from
-// the compiled-function cache. Thread-safe.
+// Stored pipelines (sequences of functions in one bucket, kept in the
+// system bucket as `pipeline/<bucket>/<name>`) and their execution through
+// the ExecutionService: each step's output is the next step's input, every
+// step a fresh sandbox from the compiled-function cache, limited, reported
+// and counted as any exec. Not-found errors carry reason bucket_not_found,
+// pipeline_not_found or (a step) function_not_found / version_not_found.
+// Thread-safe.
 class PipelineService {
  public:
-  PipelineService(storage::ObjectStore& store, FunctionService& functions,
+  PipelineService(storage::ObjectStore& store, ExecutionService& execution, SystemBucket system,
                   PipelineOptions options = {});
 
-  // Checks that every step's function (and pinned version) exists:
-  // kNotFound naming the step otherwise.
+  // Checks that the bucket and every step's function (and pinned version)
+  // exist: kNotFound naming the step otherwise.
   Result<PipelineDefinition> put(std::string_view bucket, std::string_view name,
                                  std::string_view json);
   Result<PipelineDefinition> get(std::string_view bucket, std::string_view name);
+  // Deletes every version of it for good.
   Result<void> remove(std::string_view bucket, std::string_view name);
   Result<std::vector<std::string>> list(std::string_view bucket);
 
@@ -62,8 +67,13 @@ class PipelineService {
                                 const std::vector<PipelineStep>& steps, std::string input,
                                 bool trace, std::string_view request_id);
 
+  // kNotFound (reason bucket_not_found) unless `bucket` is a user's bucket
+  // that exists.
+  Result<void> check_bucket(std::string_view bucket);
+
   storage::ObjectStore& store_;
-  FunctionService& functions_;
+  ExecutionService& execution_;
+  const SystemBucket system_;
   const PipelineOptions options_;
 };
 

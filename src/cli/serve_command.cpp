@@ -115,8 +115,8 @@ int serve(ServeCommandOptions options) {
   log->set_pattern("%v");
   log->set_level(spdlog::level::from_str(options.log_level));
   options.config.log = log;
-  if (options.log_function_output) options.config.functions.reporting.output_log = log.get();
-  options.config.functions.reporting.event_log = log.get();
+  if (options.log_function_output) options.config.execution.reporting.output_log = log.get();
+  options.config.execution.reporting.event_log = log.get();
 
   if (auto allowed = check_exposure(options); !allowed) {
     return fail("refusing to start", allowed.error());
@@ -145,11 +145,11 @@ int serve(ServeCommandOptions options) {
   // background once the server is up.
   std::optional<server::FirstStartDeployment> deployment;
   if (options.deploy_dir) {
-    auto prepared = server::FirstStartDeployment::prepare(server.functions(), "functions",
+    auto prepared = server::FirstStartDeployment::prepare(server.deployments(), "functions",
                                                           *options.deploy_dir);
     if (!prepared) return fail("cannot deploy the example functions", prepared.error());
     deployment = std::move(*prepared);
-    auto deployed = deployment->deploy(server.functions(), kDeployBeforeServingBytes);
+    auto deployed = deployment->deploy(server.deployments(), kDeployBeforeServingBytes);
     if (!deployed) return fail("cannot deploy the example functions", deployed.error());
     if (*deployed > 0) {
       std::cerr << "wasmfaas: deployed " << *deployed << " functions from "
@@ -170,7 +170,7 @@ int serve(ServeCommandOptions options) {
   std::jthread background_deploy;
   if (deployment && deployment->remaining() > 0) {
     background_deploy = std::jthread([&server, &deployment](std::stop_token stop) {
-      auto deployed = deployment->deploy(server.functions(), UINT64_MAX, stop);
+      auto deployed = deployment->deploy(server.deployments(), UINT64_MAX, stop);
       if (deployed) {
         std::cerr << "wasmfaas: deployed the remaining " << *deployed << " example functions"
                   << std::endl;

@@ -48,7 +48,7 @@ void flatten(const toml::table& table, const std::string& prefix,
 ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   ServeCommandOptions& o = options_;
   server::ServerConfig& config = o.config;
-  runtime::InvocationOptions& invocation = config.functions.invocation;
+  runtime::InvocationOptions& invocation = config.execution.invocation;
   http::HttpLimits& limits = config.http.limits;
   s3_timeout_ms_ = o.s3.request_timeout.count();
   timeout_ms_ = invocation.timeout.count();
@@ -76,6 +76,10 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
       ->capture_default_str()
       ->check(CLI::IsMember({"local", "s3"}));
   c.add_option("--data-dir", o.data_dir, "Directory of the embedded store")->capture_default_str();
+  c.add_option("--system-bucket", config.system_bucket,
+               "Bucket where wasmfaas keeps its own data (configs, pipelines), created at start; "
+               "never a bucket of functions (on AWS, a name nobody else owns)")
+      ->capture_default_str();
   c.add_option("--s3-endpoint", o.s3.endpoint, "S3 endpoint URL (default: AWS_ENDPOINT_URL)");
   c.add_option("--s3-region", o.s3.region, "S3 region (default: AWS_REGION, else us-east-1)");
   c.add_flag("--s3-virtual-hosted", virtual_hosted_,
@@ -240,7 +244,7 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   if (auto applied = apply_config_file(); !applied) return std::unexpected(applied.error());
   ServeCommandOptions options = options_;
   server::ServerConfig& config = options.config;
-  runtime::InvocationOptions& invocation = config.functions.invocation;
+  runtime::InvocationOptions& invocation = config.execution.invocation;
   if (memory_mb_ > max_memory_mb_) {
     return make_error(ErrorCode::kInvalidArgument,
                       "memory-mb (" + std::to_string(memory_mb_) + ") is above max-memory-mb (" +
@@ -251,9 +255,9 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   storage::apply_aws_environment(options.s3);
   options.s3.path_style = !virtual_hosted_;
   options.s3.request_timeout = std::chrono::milliseconds(s3_timeout_ms_);
-  config.functions.use_compiled_cache = !no_cache_;
+  config.execution.use_compiled_cache = !no_cache_;
   options.engine.guard_pages = !no_guard_pages_;
-  config.functions.freshness_window = std::chrono::milliseconds(freshness_ms_);
+  config.freshness_window = std::chrono::milliseconds(freshness_ms_);
   config.compiled.memory_bytes = memory_cache_mb_ << 20;
   invocation.timeout = std::chrono::milliseconds(timeout_ms_);
   invocation.max_memory_bytes = memory_mb_ << 20;

@@ -4,7 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "api/function_service.h"
+#include "api/deployment_service.h"
+#include "api/execution_service.h"
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
 #include "common/metrics.h"
@@ -21,7 +22,8 @@ namespace wasmfaas::http {
 
 // What the router serves and where it runs it; all borrowed.
 struct RouterDependencies {
-  api::FunctionService& functions;
+  api::DeploymentService& deployments;
+  api::ExecutionService& execution;
   api::PipelineService& pipelines;
   WorkerPool& exec_pool;
   WorkerPool& storage_pool;

@@ -12,9 +12,9 @@ Response handle_put_config(const RouterDependencies& deps, const Call& call) {
   const std::string& bucket = call.param("bucket");
   const std::string& key = call.param("key");
   const unsigned version = call.request.version();
-  auto stored = deps.functions.put_config(bucket, key, call.request.body());
+  auto stored = deps.deployments.put_config(bucket, key, call.request.body());
   if (!stored) return error_response(stored.error(), version);
-  auto config = deps.functions.get_config(bucket, key);
+  auto config = deps.deployments.get_config(bucket, key);
   if (!config) return error_response(config.error(), version);
   nlohmann::json body = {{"key", key},
                          {"version", stored->version_id},
@@ -23,7 +23,7 @@ Response handle_put_config(const RouterDependencies& deps, const Call& call) {
 }
 
 Response handle_get_config(const RouterDependencies& deps, const Call& call) {
-  auto config = deps.functions.get_config(call.param("bucket"), call.param("key"));
+  auto config = deps.deployments.get_config(call.param("bucket"), call.param("key"));
   if (!config) return error_response(config.error(), call.request.version());
   return json_response(status::ok, api::function_config_json(*config), call.request.version());
 }

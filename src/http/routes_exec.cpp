@@ -30,12 +30,18 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
   if (auto json = check_json_body(call.request); !json) {
     return error_response(json.error(), version);
   }
-  auto result = deps.functions.exec(bucket, key, version_parameter(call.target),
-                                     call.request.body(), {call.request_id, std::nullopt});
-  if (!result) return error_response(result.error(), version);
-  Response response = output_response(std::move(result->output), version);
-  response.set("Server-Timing", server_timing(result->timings));
-  response.set("X-Function-Version", result->version_id);
+  api::Execution execution = deps.execution.exec(bucket, key, version_parameter(call.target),
+                                                 call.request.body(),
+                                                 {call.request_id, std::nullopt});
+  Response response = execution.output
+                          ? output_response(std::move(*execution.output), version)
+                          : error_response(execution.output.error(), version);
+  // Once the version was resolved, every answer names it and its timings,
+  // failures (429, 500, 502, 504) included.
+  if (!execution.version_id.empty()) {
+    response.set("Server-Timing", server_timing(execution.timings));
+    response.set("X-Function-Version", execution.version_id);
+  }
   return response;
 }
 

@@ -20,18 +20,18 @@ Response handle_bucket(const RouterDependencies& deps, const Call& call) {
   const unsigned version = call.request.version();
   switch (call.request.method()) {
     case verb::put: {
-      auto created = deps.functions.create_bucket(bucket);
+      auto created = deps.deployments.create_bucket(bucket);
       if (!created) return error_response(created.error(), version);
       return json_response(status::created, dump({{"bucket", bucket}, {"created", true}}),
                            version);
     }
     case verb::get: {
-      auto files = deps.functions.list_bucket(bucket);
+      auto files = deps.deployments.list_bucket(bucket);
       if (!files) return error_response(files.error(), version);
       return json_response(status::ok, dump(files_json(*files)), version);
     }
     default: {
-      auto deleted = deps.functions.delete_bucket(bucket);
+      auto deleted = deps.deployments.delete_bucket(bucket);
       if (!deleted) return error_response(deleted.error(), version);
       return json_response(status::ok, dump({{"bucket", bucket}, {"deleted", true}}), version);
     }
@@ -46,11 +46,11 @@ Response handle_file(const RouterDependencies& deps, const Call& call) {
   switch (call.request.method()) {
     case verb::get: {
       if (call.target.has_query("versions")) {
-        auto versions = deps.functions.versions(bucket, key);
+        auto versions = deps.deployments.versions(bucket, key);
         if (!versions) return error_response(versions.error(), version);
         return json_response(status::ok, dump(versions_json(*versions)), version);
       }
-      auto object = deps.functions.download(bucket, key, version_id);
+      auto object = deps.deployments.download(bucket, key, version_id);
       if (!object) return error_response(object.error(), version);
       Response response(status::ok, version);
       response.set(field::content_type, "application/wasm");
@@ -60,7 +60,7 @@ Response handle_file(const RouterDependencies& deps, const Call& call) {
       return response;
     }
     default: {
-      auto deleted = deps.functions.delete_file(bucket, key, version_id);
+      auto deleted = deps.deployments.delete_file(bucket, key, version_id);
       if (!deleted) return error_response(deleted.error(), version);
       nlohmann::json body = {{"bucket", bucket}, {"key", key}, {"deleted", true}};
       if (version_id) body["version"] = *version_id;
@@ -104,7 +104,7 @@ Response handle_upload(const RouterDependencies& deps, const Call& call) {
     return error_response(Error{ErrorCode::kInvalidArgument, "the uploaded file is empty"},
                           version);
   }
-  auto stored = deps.functions.upload(
+  auto stored = deps.deployments.upload(
       bucket, key, std::span(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
   if (!stored) return error_response(stored.error(), version);
   nlohmann::json body = file_entry_json(*stored);
@@ -114,7 +114,7 @@ Response handle_upload(const RouterDependencies& deps, const Call& call) {
 
 Response handle_list_buckets(const RouterDependencies& deps, const Call& call) {
   const unsigned version = call.request.version();
-  auto buckets = deps.functions.list_buckets();
+  auto buckets = deps.deployments.list_buckets();
   if (!buckets) return error_response(buckets.error(), version);
   nlohmann::json list = nlohmann::json::array();
   for (const std::string& name : *buckets) {

@@ -46,7 +46,7 @@ Response handle_metrics(const RouterDependencies& deps, const Call& call) {
 
 Response handle_ready(const RouterDependencies& deps, const Call& call) {
   const unsigned version = call.request.version();
-  if (auto ready = deps.functions.check_storage(); !ready) {
+  if (auto ready = deps.deployments.check_storage(); !ready) {
     return error_response(ready.error(), version);
   }
   return json_response(status::ok, R"({"status":"ready"})", version);
@@ -70,7 +70,7 @@ Response handle_logs(const RouterDependencies& deps, const Call& call) {
     }
     limit = parsed;
   }
-  if (auto exists = deps.functions.function_exists(bucket, key); !exists) {
+  if (auto exists = deps.deployments.function_exists(bucket, key); !exists) {
     return error_response(exists.error(), version);
   }
   nlohmann::json invocations = nlohmann::json::array();

@@ -6,12 +6,12 @@
 
 namespace wasmfaas::server {
 
-Result<FirstStartDeployment> FirstStartDeployment::prepare(api::FunctionService& functions,
+Result<FirstStartDeployment> FirstStartDeployment::prepare(api::DeploymentService& deployments,
                                                            std::string bucket,
                                                            const std::filesystem::path& directory) {
   FirstStartDeployment deployment;
   deployment.bucket_ = std::move(bucket);
-  auto created = functions.create_bucket(deployment.bucket_);
+  auto created = deployments.create_bucket(deployment.bucket_);
   if (!created) {
     if (created.error().code == ErrorCode::kAlreadyExists) return deployment;
     return std::unexpected(created.error());
@@ -29,7 +29,7 @@ Result<FirstStartDeployment> FirstStartDeployment::prepare(api::FunctionService&
   return deployment;
 }
 
-Result<size_t> FirstStartDeployment::deploy(api::FunctionService& functions, uint64_t max_bytes,
+Result<size_t> FirstStartDeployment::deploy(api::DeploymentService& deployments, uint64_t max_bytes,
                                             std::stop_token stop) {
   size_t deployed = 0;
   while (!files_.empty() && files_.front().first <= max_bytes && !stop.stop_requested()) {
@@ -37,7 +37,7 @@ Result<size_t> FirstStartDeployment::deploy(api::FunctionService& functions, uin
     files_.erase(files_.begin());
     auto bytes = read_file_bytes(path);
     if (!bytes) return std::unexpected(bytes.error());
-    auto stored = functions.upload(bucket_, path.stem().string(), *bytes);
+    auto stored = deployments.upload(bucket_, path.stem().string(), *bytes);
     if (!stored) {
       return make_error(stored.error().code, path.string() + ": " + stored.error().message);
     }

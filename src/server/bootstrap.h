@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "api/function_service.h"
+#include "api/deployment_service.h"
 #include "common/error.h"
 
 namespace wasmfaas::server {
@@ -18,13 +18,14 @@ class FirstStartDeployment {
  public:
   // Creates `bucket` and lists `directory`. Nothing to deploy when the
   // bucket already exists, so that user changes stay.
-  static Result<FirstStartDeployment> prepare(api::FunctionService& functions, std::string bucket,
+  static Result<FirstStartDeployment> prepare(api::DeploymentService& deployments,
+                                              std::string bucket,
                                               const std::filesystem::path& directory);
 
   // Deploys the files of at most `max_bytes` each (all with the default),
   // leaving the rest for a later call; stops early once `stop` is requested.
   // Returns how many it deployed.
-  Result<size_t> deploy(api::FunctionService& functions, uint64_t max_bytes = UINT64_MAX,
+  Result<size_t> deploy(api::DeploymentService& deployments, uint64_t max_bytes = UINT64_MAX,
                         std::stop_token stop = {});
 
   size_t remaining() const { return files_.size(); }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
+#include "api/legacy_metadata.h"
 
 namespace wasmfaas::server {
 namespace {
@@ -24,10 +25,42 @@ WorkerPool::TaskExceptionHandler log_task_exceptions(std::shared_ptr<spdlog::log
   };
 }
 
+// The system bucket exists and holds every piece of metadata, including
+// what older releases left in users' buckets.
+Result<void> prepare_store(const ServerConfig& config, storage::ObjectStore& store) {
+  const api::SystemBucket system(config.system_bucket);
+  if (auto prepared = system.prepare(store); !prepared) {
+    return make_error(prepared.error().code, "cannot prepare the system bucket '" +
+                                                 system.name() + "': " + prepared.error().message);
+  }
+  auto moved = api::migrate_legacy_metadata(store, system);
+  if (!moved) {
+    return make_error(moved.error().code,
+                      "cannot move wasmfaas metadata out of users' buckets into '" +
+                          system.name() + "': " + moved.error().message);
+  }
+  if (*moved > 0 && config.log) {
+    config.log->info(nlohmann::json{{"type", "startup"},
+                                    {"message", "moved " + std::to_string(*moved) +
+                                                    " configs and pipelines from users' buckets "
+                                                    "into the system bucket '" +
+                                                    system.name() + "'"}}
+                         .dump());
+  }
+  return {};
+}
+
+api::ConfigBounds bounds_of(const runtime::Engine& engine) {
+  return api::ConfigBounds{engine.options().max_memory_bytes, engine.options().fuel_metering};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::create(ServerConfig config, storage::ObjectStore& store,
                                                const runtime::Engine& engine) {
+  if (auto prepared = prepare_store(config, store); !prepared) {
+    return std::unexpected(prepared.error());
+  }
   auto compiled = cache::CompiledFunctions::create(engine, config.compiled);
   if (!compiled) return std::unexpected(compiled.error());
   return std::unique_ptr<Server>(
@@ -42,8 +75,13 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       access_(config_.access),
       store_(store, config_.store_backend, server_metrics_.store_durations),
       compiled_(std::move(compiled)),
-      service_(store_, engine, *compiled_, service_options()),
-      pipelines_(store_, service_, config_.pipelines),
+      system_bucket_(config_.system_bucket),
+      versions_(store_, config_.freshness_window),
+      configs_(store_, system_bucket_),
+      deployments_(store_, *compiled_, versions_, configs_, system_bucket_, bounds_of(engine)),
+      execution_(store_, engine, *compiled_, versions_, configs_, system_bucket_,
+                 execution_options()),
+      pipelines_(store_, execution_, system_bucket_, config_.pipelines),
       exec_pool_(config_.exec_workers, config_.exec_queue,
                  log_task_exceptions(config_.log, "exec")),
       storage_pool_(config_.storage_workers, config_.storage_queue,
@@ -53,8 +91,8 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
 }
 
-api::FunctionServiceOptions Server::service_options() {
-  api::FunctionServiceOptions options = config_.functions;
+api::ExecutionOptions Server::execution_options() {
+  api::ExecutionOptions options = config_.execution;
   options.reporting.log = config_.logs_per_function > 0 ? &invocation_log_ : nullptr;
   if (config_.metrics) {
     options.reporting.executions = &server_metrics_.executions;
@@ -65,7 +103,8 @@ api::FunctionServiceOptions Server::service_options() {
 }
 
 http::RouterDependencies Server::router_dependencies() {
-  http::RouterDependencies dependencies{service_, pipelines_, exec_pool_, storage_pool_};
+  http::RouterDependencies dependencies{deployments_, execution_, pipelines_, exec_pool_,
+                                        storage_pool_};
   dependencies.invocation_log = &invocation_log_;
   dependencies.access_log = config_.log.get();
   dependencies.access = &access_;

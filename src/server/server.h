@@ -7,9 +7,13 @@
 #include <string>
 #include <thread>
 
-#include "api/function_service.h"
+#include "api/deployment_service.h"
+#include "api/execution_service.h"
+#include "api/function_configs.h"
+#include "api/function_versions.h"
 #include "api/invocation_log.h"
 #include "api/pipeline_service.h"
+#include "api/system_bucket.h"
 #include "cache/compiled_functions.h"
 #include "common/error.h"
 #include "common/metrics.h"
@@ -36,7 +40,14 @@ struct ServerConfig {
   // Storage work (uploads, listings, downloads) runs here.
   size_t storage_workers = 2;
   size_t storage_queue = 1024;
-  api::FunctionServiceOptions functions;
+  api::ExecutionOptions execution;
+  // How long a node may run a key's version without asking the store
+  // whether it changed (api::FunctionVersions); 0 asks on every exec.
+  std::chrono::milliseconds freshness_window{0};
+  // wasmfaas's own bucket in the store (configs, pipelines); created at
+  // start, and the metadata older releases kept in users' buckets moved
+  // into it.
+  std::string system_bucket = std::string(api::SystemBucket::kDefaultName);
   cache::CompiledFunctionsOptions compiled;
   api::PipelineOptions pipelines;
   // The store's kind, for the storage metrics' `backend` label.
@@ -56,14 +67,16 @@ struct ServerConfig {
   std::shared_ptr<spdlog::logger> log;
 };
 
-// A whole wasmfaas server: the function and pipeline services over a store
-// and an engine, its worker pools, metrics, invocation log, the router and
+// A whole wasmfaas server: the deployment, execution and pipeline services
+// (and the caches they share) over a store and an engine, its worker pools, metrics, invocation log, the router and
 // the HTTP server. The store and engine are borrowed (main or a test owns
 // them), so tests can run a real server in-process on port 0. start() and
 // stop() from one controlling thread.
 class Server {
  public:
-  // kInternal when the compiled-code cache directory cannot be used.
+  // Prepares the system bucket and moves legacy metadata into it first.
+  // kInternal when the compiled-code cache directory cannot be used; the
+  // store's error when it cannot be prepared.
   static Result<std::unique_ptr<Server>> create(ServerConfig config, storage::ObjectStore& store,
                                                 const runtime::Engine& engine);
 
@@ -80,7 +93,8 @@ class Server {
   // when the drain gave up. Once only.
   size_t stop(std::chrono::milliseconds drain);
 
-  api::FunctionService& functions() { return service_; }
+  api::DeploymentService& deployments() { return deployments_; }
+  api::ExecutionService& execution() { return execution_; }
   api::PipelineService& pipelines() { return pipelines_; }
   const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
   const metrics::Registry& metrics() const { return registry_; }
@@ -90,8 +104,8 @@ class Server {
  private:
   Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
          std::unique_ptr<cache::CompiledFunctions> compiled);
-  // The service options with the reporting hooks of this server filled in.
-  api::FunctionServiceOptions service_options();
+  // The execution options with the reporting hooks of this server filled in.
+  api::ExecutionOptions execution_options();
   http::RouterDependencies router_dependencies();
 
   ServerConfig config_;
@@ -101,7 +115,11 @@ class Server {
   http::AccessControl access_;
   storage::InstrumentedStore store_;
   std::unique_ptr<cache::CompiledFunctions> compiled_;
-  api::FunctionService service_;
+  const api::SystemBucket system_bucket_;
+  api::FunctionVersions versions_;
+  api::FunctionConfigs configs_;
+  api::DeploymentService deployments_;
+  api::ExecutionService execution_;
   api::PipelineService pipelines_;
   WorkerPool exec_pool_;
   WorkerPool storage_pool_;

@@ -25,6 +25,10 @@ Result<bool> InstrumentedStore::bucket_exists(std::string_view bucket) {
   return timed("bucket_exists", [&] { return inner_.bucket_exists(bucket); });
 }
 
+Result<std::vector<std::string>> InstrumentedStore::list_buckets() {
+  return timed("list_buckets", [&] { return inner_.list_buckets(); });
+}
+
 Result<std::vector<ObjectVersion>> InstrumentedStore::list_objects(std::string_view bucket) {
   return timed("list_objects", [&] { return inner_.list_objects(bucket); });
 }
@@ -59,6 +63,11 @@ Result<void> InstrumentedStore::delete_object_version(std::string_view bucket,
 Result<std::vector<ObjectVersion>> InstrumentedStore::list_versions(std::string_view bucket,
                                                                     std::string_view key) {
   return timed("list_versions", [&] { return inner_.list_versions(bucket, key); });
+}
+
+Result<std::vector<ObjectVersion>> InstrumentedStore::list_object_versions(
+    std::string_view bucket, std::string_view prefix) {
+  return timed("list_object_versions", [&] { return inner_.list_object_versions(bucket, prefix); });
 }
 
 }  // namespace wasmfaas::storage

@@ -19,6 +19,7 @@ class InstrumentedStore final : public ObjectStore {
   Result<void> create_bucket(std::string_view bucket) override;
   Result<void> delete_bucket(std::string_view bucket) override;
   Result<bool> bucket_exists(std::string_view bucket) override;
+  Result<std::vector<std::string>> list_buckets() override;
   Result<std::vector<ObjectVersion>> list_objects(std::string_view bucket) override;
   Result<ObjectVersion> put_object(std::string_view bucket, std::string_view key,
                                    std::span<const uint8_t> data) override;
@@ -31,6 +32,8 @@ class InstrumentedStore final : public ObjectStore {
                                      std::string_view version_id) override;
   Result<std::vector<ObjectVersion>> list_versions(std::string_view bucket,
                                                    std::string_view key) override;
+  Result<std::vector<ObjectVersion>> list_object_versions(std::string_view bucket,
+                                                          std::string_view prefix) override;
 
  private:
   template <typename Call>

@@ -32,9 +32,13 @@ struct Object {
 
 // A versioned object store: buckets of keys, each key a history of versions.
 // Writing a key adds a version; deleting a key hides it (its versions stay
-// until deleted one by one). Implementations: LocalStore (embedded) and, in
-// the S3 issue, S3Store. All methods are thread-safe. Bucket names and keys
-// must already satisfy storage/naming.h; implementations check again.
+// until deleted one by one). Implementations: LocalStore (embedded) and
+// S3Store. All methods are thread-safe. Bucket names and keys must already
+// satisfy storage/naming.h; implementations check again.
+//
+// kNotFound errors carry reason::kBucketNotFound when the bucket is missing
+// (when the store can tell: S3 answers a HEAD without saying why) and
+// reason::kVersionNotFound when a given version is; a missing key has none.
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;
@@ -43,6 +47,8 @@ class ObjectStore {
   // kConflict while the bucket holds any object version.
   virtual Result<void> delete_bucket(std::string_view bucket) = 0;
   virtual Result<bool> bucket_exists(std::string_view bucket) = 0;
+  // Every bucket's name, sorted.
+  virtual Result<std::vector<std::string>> list_buckets() = 0;
   // The latest visible version of every key, ordered by key.
   virtual Result<std::vector<ObjectVersion>> list_objects(std::string_view bucket) = 0;
 
@@ -61,6 +67,11 @@ class ObjectStore {
   // Every stored version, newest first; `latest` marks the visible one, if any.
   virtual Result<std::vector<ObjectVersion>> list_versions(std::string_view bucket,
                                                            std::string_view key) = 0;
+  // Every stored version of every key starting with `prefix` (all keys when
+  // empty), hidden keys included, delete markers not: ordered by key, each
+  // key's newest first; `latest` marks the versions a plain GET returns.
+  virtual Result<std::vector<ObjectVersion>> list_object_versions(std::string_view bucket,
+                                                                  std::string_view prefix) = 0;
 };
 
 }  // namespace wasmfaas::storage

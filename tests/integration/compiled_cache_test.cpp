@@ -76,7 +76,7 @@ TEST(CompiledCacheTest, AFreshProcessRunsFromTheDiskCacheWithoutCompiling) {
 
 TEST(CompiledCacheTest, NoCacheModeCompilesOnEveryExec) {
   server::ServerConfig config;
-  config.functions.use_compiled_cache = false;
+  config.execution.use_compiled_cache = false;
   TestServer server(config);
   HttpClient client(server.port());
   ASSERT_EQ(client.put("/bucket/functions").status, 201);
@@ -112,7 +112,7 @@ TEST(CompiledCacheTest, AReUploadThroughOneNodeIsSeenByTheNextExecOnAnother) {
 TEST(CompiledCacheTest, AFreshnessWindowTradesVisibilityForFewerStoreRequests) {
   VersityGateway shared;
   server::ServerConfig lazy;
-  lazy.functions.freshness_window = std::chrono::hours(1);
+  lazy.freshness_window = std::chrono::hours(1);
   TestServer node_a(shared);
   TestServer node_b(shared, lazy);
   HttpClient a(node_a.port());

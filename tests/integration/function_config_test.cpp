@@ -133,6 +133,25 @@ TEST_P(FunctionConfigTest, ConfigSurvivesReUpload) {
             3u);
 }
 
+TEST_P(FunctionConfigTest, PutReplacesTheWholeConfigAndAnUnchangedOneAddsNoVersion) {
+  const auto versions = [&] {
+    return json::parse(client_.get("/file/functions/hostile?versions").body)["versions"];
+  };
+  const HttpResult first = put_config(client_, "hostile", R"({"timeout_ms":2000,"env":{"K":"V"}})");
+  ASSERT_EQ(first.status, 200) << first.body;
+  ASSERT_EQ(versions().size(), 2u);
+  // The same config, written differently: nothing new.
+  const HttpResult same = put_config(client_, "hostile", R"({ "env":{"K":"V"}, "timeout_ms":2000 })");
+  EXPECT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(json::parse(same.body)["version"], json::parse(first.body)["version"]);
+  EXPECT_EQ(versions().size(), 2u);
+  // Another config replaces the whole of it: what it leaves out is gone.
+  ASSERT_EQ(put_config(client_, "hostile", R"({"memory_mb":16})").status, 200);
+  EXPECT_EQ(json::parse(client_.get("/config/functions/hostile").body),
+            json::parse(R"({"allowed_hosts":[],"env":{},"memory_mb":16})"));
+  EXPECT_EQ(versions().size(), 3u);
+}
+
 TEST(FunctionConcurrencyTest, AFunctionAtItsLimitIs429WhileOtherFunctionsRun) {
   server::ServerConfig config;
   config.exec_workers = 2;

@@ -70,11 +70,11 @@ std::string mismatch(const HostileCase& expected, const HttpResult& result) {
 server::ServerConfig hostile_limits() {
   server::ServerConfig config;
   config.exec_workers = 4;
-  config.functions.invocation.timeout = std::chrono::milliseconds(1000);
-  config.functions.invocation.max_memory_bytes = 32 << 20;
-  config.functions.invocation.max_table_elements = 1000;
-  config.functions.invocation.max_output_bytes = 1 << 20;
-  config.functions.invocation.max_log_bytes = 4096;
+  config.execution.invocation.timeout = std::chrono::milliseconds(1000);
+  config.execution.invocation.max_memory_bytes = 32 << 20;
+  config.execution.invocation.max_table_elements = 1000;
+  config.execution.invocation.max_output_bytes = 1 << 20;
+  config.execution.invocation.max_log_bytes = 4096;
   config.http.limits.max_body_bytes = 64 << 10;
   return config;
 }

@@ -66,11 +66,11 @@ TEST_P(LanguagesTest, ExamplesGiveTheSeedsOutputs) {
             R"({"result":"Hello Zoë \"Z\" 🌍, how are you?"})");
 
   // hello prints to stdout, which the host captures with the result.
-  const auto result =
-      server_.server().functions().exec("functions", "hello", std::nullopt, R"({"name":"World"})");
-  ASSERT_TRUE(result.has_value()) << result.error().message;
-  EXPECT_EQ(result->output, R"({"result":"Hello World, how are you?"})");
-  EXPECT_EQ(result->logs.stdout_text, "--- Test output ---\n");
+  const api::Execution result =
+      server_.server().execution().exec("functions", "hello", std::nullopt, R"({"name":"World"})");
+  ASSERT_TRUE(result.output.has_value()) << result.output.error().message;
+  EXPECT_EQ(*result.output, R"({"result":"Hello World, how are you?"})");
+  EXPECT_EQ(result.logs.stdout_text, "--- Test output ---\n");
 
   EXPECT_EQ(exec("fibonacci", R"({"n":7})"), R"({"result":34})");
   EXPECT_EQ(exec("fibonacci", R"({"n":0})"), R"({"result":1})");

@@ -30,7 +30,7 @@ class OperationsTest : public ::testing::Test {
     config.log = testing::logger_into(sink);
     config.logs_per_function = 3;
     // As `serve --log-function-output`: each invocation's output in the log.
-    config.functions.reporting.output_log = config.log.get();
+    config.execution.reporting.output_log = config.log.get();
     return config;
   }
 
@@ -80,6 +80,9 @@ TEST_F(OperationsTest, FailedInvocationsAreLoggedWithTheirStatus) {
   EXPECT_EQ(logs["invocations"][0]["request_id"], trapped.header("x-request-id"));
   EXPECT_NE(logs["invocations"][0]["error"].get<std::string>().find("unreachable"),
             std::string::npos);
+  // The version that failed is recorded, as for a success.
+  const json versions = json::parse(client_.get("/file/functions/trap?versions").body)["versions"];
+  EXPECT_EQ(logs["invocations"][0]["version"], versions.at(0)["version"]);
 }
 
 TEST_F(OperationsTest, TheLogIsBoundedPerFunction) {

@@ -73,7 +73,7 @@ class OutboundHttpTest : public ::testing::Test {
   // The server's event log, where refused outgoing requests are written.
   static server::ServerConfig config_with_event_log(spdlog::logger* events) {
     server::ServerConfig config;
-    config.functions.reporting.event_log = events;
+    config.execution.reporting.event_log = events;
     return config;
   }
 

@@ -25,7 +25,7 @@ server::ServerConfig pipeline_config() {
   server::ServerConfig config;
   config.pipelines.total_timeout = std::chrono::milliseconds(400);
   config.pipelines.max_steps = 8;
-  config.functions.invocation.timeout = std::chrono::seconds(5);
+  config.execution.invocation.timeout = std::chrono::seconds(5);
   return config;
 }
 
@@ -75,7 +75,7 @@ TEST_F(PipelineTest, AThreeStepPipelineFeedsEachOutputToTheNextStep) {
   EXPECT_EQ(json::parse(client_.get("/pipeline/pipes/greet").body)["steps"],
             json({"name-json", "hello", "upper"}));
   EXPECT_EQ(json::parse(client_.get("/pipeline/pipes").body)["pipelines"], json({"greet"}));
-  // Pipelines live beside the functions but are not functions.
+  // Pipelines are not functions: the bucket lists only functions.
   const json listing = json::parse(client_.get("/bucket/pipes").body);
   ASSERT_EQ(listing["files"].size(), 5u);
   for (const auto& file : listing["files"]) {

@@ -13,19 +13,10 @@
 #include "storage/local/local_store.h"
 #include "support/components.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 #include "support/versitygw.h"
 
 namespace wasmfaas::testing {
-
-// Which ObjectStore a test server runs on.
-enum class StoreKind { kLocal, kS3 };
-
-inline std::string store_name(StoreKind kind) { return kind == StoreKind::kLocal ? "Local" : "S3"; }
-
-// For INSTANTIATE_TEST_SUITE_P over both stores.
-inline std::string store_param_name(const ::testing::TestParamInfo<StoreKind>& info) {
-  return store_name(info.param);
-}
 
 class TestServer {
  public:

@@ -19,7 +19,9 @@
 #include <thread>
 
 #include "common/hash.h"
+#include "storage/s3/http_client.h"
 #include "storage/s3/s3_store.h"
+#include "storage/s3/sigv4.h"
 #include "support/temp_dir.h"
 
 namespace wasmfaas::testing {
@@ -100,6 +102,22 @@ class VersityGateway {
 
   std::unique_ptr<storage::S3Store> open_store() const {
     return std::move(*storage::S3Store::open(config()));
+  }
+
+  // Creates a bucket as another S3 tool would, without versioning (which
+  // S3Store turns on for the buckets it creates). Returns the HTTP status.
+  long create_bucket_without_versioning(const std::string& bucket) const {
+    const std::string host = "127.0.0.1:" + std::to_string(port_);
+    storage::s3::SigningRequest signing{"PUT", "/" + bucket, {}, {{"host", host}},
+                                        sha256_hex(std::string_view())};
+    const auto signature = storage::s3::sign_headers(
+        signing, {access_key_, secret_key_, ""}, {.region = "us-east-1"},
+        std::chrono::system_clock::now());
+    storage::s3::HttpClient client({std::chrono::milliseconds(500), std::chrono::seconds(5)});
+    storage::s3::HttpRequest request{"PUT", "http://" + host + "/" + bucket, signature.additions,
+                                     {}};
+    auto response = client.send(request);
+    return response ? response->status : 0;
   }
 
  private:

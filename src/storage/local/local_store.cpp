@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <system_error>
 
 #include "common/file_util.h"
@@ -46,7 +47,8 @@ Error not_found_key(std::string_view bucket, std::string_view key) {
 
 Error not_found_version(std::string_view key, std::string_view version_id) {
   return Error{ErrorCode::kNotFound,
-               "object '" + std::string(key) + "' has no version '" + std::string(version_id) + "'"};
+               "object '" + std::string(key) + "' has no version '" + std::string(version_id) + "'",
+               reason::kVersionNotFound};
 }
 
 Error filesystem_error(const std::string& what, const std::error_code& code) {
@@ -89,7 +91,8 @@ fs::path LocalStore::object_dir(std::string_view bucket, std::string_view key) c
 Result<void> LocalStore::require_bucket(std::string_view bucket) const {
   std::error_code code;
   if (!fs::is_directory(bucket_dir(bucket), code)) {
-    return make_error(ErrorCode::kNotFound, "bucket '" + std::string(bucket) + "' does not exist");
+    return make_error(ErrorCode::kNotFound, "bucket '" + std::string(bucket) + "' does not exist",
+                      reason::kBucketNotFound);
   }
   return {};
 }
@@ -139,6 +142,17 @@ Result<void> LocalStore::delete_bucket(std::string_view bucket) {
 Result<bool> LocalStore::bucket_exists(std::string_view bucket) {
   if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
   return require_bucket(bucket).has_value();
+}
+
+Result<std::vector<std::string>> LocalStore::list_buckets() {
+  std::vector<std::string> buckets;
+  std::error_code code;
+  for (const auto& entry : fs::directory_iterator(root_ / "buckets", code)) {
+    if (entry.is_directory()) buckets.push_back(entry.path().filename().string());
+  }
+  if (code) return std::unexpected(filesystem_error("cannot list buckets", code));
+  std::sort(buckets.begin(), buckets.end());
+  return buckets;
 }
 
 Result<std::vector<ObjectVersion>> LocalStore::list_objects(std::string_view bucket) {
@@ -293,6 +307,35 @@ Result<std::vector<ObjectVersion>> LocalStore::list_versions(std::string_view bu
     if (!it->delete_marker) versions.push_back(meta.describe(*it));
   }
   return versions;
+}
+
+Result<std::vector<ObjectVersion>> LocalStore::list_object_versions(std::string_view bucket,
+                                                                    std::string_view prefix) {
+  if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
+  if (auto ok = require_bucket(bucket); !ok) return std::unexpected(ok.error());
+  // Keys are stored by hash: every key of the bucket is read to find those
+  // under the prefix (each read of an unchanged meta.json is one stat).
+  std::vector<std::vector<ObjectVersion>> keys;
+  std::error_code code;
+  for (const auto& entry : fs::directory_iterator(bucket_dir(bucket), code)) {
+    auto metadata = metadata_cache_.read(entry.path() / kMetadataFile);
+    if (!metadata) return std::unexpected(metadata.error());
+    if (!*metadata || !(*metadata)->key.starts_with(prefix)) continue;
+    const KeyMetadata& meta = **metadata;
+    std::vector<ObjectVersion> versions;
+    for (auto it = meta.history.rbegin(); it != meta.history.rend(); ++it) {
+      if (!it->delete_marker) versions.push_back(meta.describe(*it));
+    }
+    if (!versions.empty()) keys.push_back(std::move(versions));
+  }
+  if (code) return std::unexpected(filesystem_error("cannot list bucket", code));
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return a.front().key < b.front().key; });
+  std::vector<ObjectVersion> all;
+  for (auto& versions : keys) {
+    std::move(versions.begin(), versions.end(), std::back_inserter(all));
+  }
+  return all;
 }
 
 }  // namespace wasmfaas::storage

@@ -59,15 +59,36 @@ S3Error parse_error(const s3::HttpResponse& response) {
     error.code = document.child("Error").child_value("Code");
     error.message = document.child("Error").child_value("Message");
   }
-  if (error.code.empty()) error.code = "HTTP " + std::to_string(response.status);
+  if (error.code.empty()) {
+    // No body to say why (a HEAD request): the status is all there is.
+    error.code = "HTTP " + std::to_string(response.status);
+    if (response.status == 403) error.code += " (access denied, or wrong credentials)";
+  }
   return error;
 }
 
 bool retryable(long status) { return status >= 500 || status == 429; }
 
+Error no_such_version(std::string_view key, std::string_view version_id) {
+  return Error{ErrorCode::kNotFound,
+               "object '" + std::string(key) + "' has no version '" + std::string(version_id) + "'",
+               reason::kVersionNotFound};
+}
+
+// What a PUT answers in a bucket that does not keep versions: no id, or
+// "null" while versioning is suspended.
+bool unversioned(const std::string& version_id) {
+  return version_id.empty() || version_id == "null";
+}
+
+constexpr std::string_view kEnableVersioning =
+    "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+    "<Status>Enabled</Status></VersioningConfiguration>";
+
 Error not_found(std::string_view bucket, std::string_view key, const std::string& code) {
   if (code == "NoSuchBucket" || key.empty()) {
-    return Error{ErrorCode::kNotFound, "bucket '" + std::string(bucket) + "' does not exist"};
+    return Error{ErrorCode::kNotFound, "bucket '" + std::string(bucket) + "' does not exist",
+                 reason::kBucketNotFound};
   }
   return Error{ErrorCode::kNotFound, "no object '" + std::string(key) + "' in bucket '" +
                                          std::string(bucket) + "'"};
@@ -160,7 +181,9 @@ Result<std::unique_ptr<S3Store>> S3Store::open(S3Config config) {
 Result<s3::HttpResponse> S3Store::send_once(const Call& call) {
   std::string host = host_;
   std::string path = "/";
-  if (config_.path_style) {
+  if (call.bucket.empty()) {
+    // A service request (ListBuckets): the endpoint itself.
+  } else if (config_.path_style) {
     path += call.bucket;
     if (!call.key.empty()) path += "/" + call.key;
   } else {
@@ -212,15 +235,33 @@ Result<void> S3Store::create_bucket(std::string_view bucket) {
   }
   auto created = send({"PUT", std::string(bucket), "", {}, {}, bytes_of(body), true});
   if (!created) return std::unexpected(created.error());
-  if (created->status >= 300) return std::unexpected(translate(*created, bucket, ""));
+  if (created->status >= 300) {
+    const Error error = translate(*created, bucket, "");
+    // Ours already, perhaps made by another tool without versioning: it
+    // keeps versions from now on.
+    if (parse_error(*created).code == "BucketAlreadyOwnedByYou") {
+      if (auto versioned = enable_versioning(bucket); !versioned) return versioned;
+    }
+    return std::unexpected(error);
+  }
+  return enable_versioning(bucket);
+}
+
+Result<void> S3Store::enable_versioning(std::string_view bucket) {
   // Versioning keeps every upload, as LocalStore does.
-  constexpr std::string_view kEnableVersioning =
-      "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-      "<Status>Enabled</Status></VersioningConfiguration>";
   auto versioned = send({"PUT", std::string(bucket), "", {{"versioning", ""}}, {},
                          bytes_of(kEnableVersioning), true});
   if (!versioned) return std::unexpected(versioned.error());
-  if (versioned->status >= 300) return std::unexpected(translate(*versioned, bucket, ""));
+  if (versioned->status >= 300) {
+    Error error = translate(*versioned, bucket, "");
+    error.message = "bucket '" + std::string(bucket) +
+                    "' does not keep versions and enabling versioning failed (" + error.message +
+                    "); enable it on the S3 server (aws s3api put-bucket-versioning --bucket " +
+                    std::string(bucket) +
+                    " --versioning-configuration Status=Enabled) or grant "
+                    "s3:PutBucketVersioning";
+    return std::unexpected(std::move(error));
+  }
   return {};
 }
 
@@ -239,6 +280,23 @@ Result<bool> S3Store::bucket_exists(std::string_view bucket) {
   if (response->status == 404) return false;
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, ""));
   return true;
+}
+
+Result<std::vector<std::string>> S3Store::list_buckets() {
+  auto response = send({"GET", "", "", {}, {}, {}, true});
+  if (!response) return std::unexpected(response.error());
+  if (response->status >= 300) return std::unexpected(translate(*response, "", ""));
+  pugi::xml_document document;
+  if (!document.load_buffer(response->body.data(), response->body.size())) {
+    return make_error(ErrorCode::kUnavailable, "storage sent an unreadable bucket list");
+  }
+  std::vector<std::string> buckets;
+  for (pugi::xml_node item :
+       document.child("ListAllMyBucketsResult").child("Buckets").children("Bucket")) {
+    buckets.emplace_back(item.child_value("Name"));
+  }
+  std::sort(buckets.begin(), buckets.end());
+  return buckets;
 }
 
 Result<std::vector<ObjectVersion>> S3Store::list_objects(std::string_view bucket) {
@@ -279,11 +337,29 @@ Result<ObjectVersion> S3Store::put_object(std::string_view bucket, std::string_v
   const std::string sha256 = sha256_hex(data);
   // PUT is idempotent in content: should a retried attempt follow one that
   // did succeed, the key gets a second version with the same bytes.
-  auto response = send({"PUT", std::string(bucket), std::string(key), {},
-                        {{"content-type", "application/wasm"}, {"x-amz-meta-sha256", sha256}},
-                        data, true});
+  const Call put{"PUT", std::string(bucket), std::string(key), {},
+                 {{"content-type", "application/wasm"}, {"x-amz-meta-sha256", sha256}},
+                 data, true};
+  auto response = send(put);
   if (!response) return std::unexpected(response.error());
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
+  if (unversioned(response->header("x-amz-version-id"))) {
+    // A bucket made by another tool without versioning: the write replaced
+    // the key's bytes in place. Turn versioning on and write again, so the
+    // key gets a version of its own as on a versioned bucket.
+    if (auto versioned = enable_versioning(bucket); !versioned) {
+      return std::unexpected(versioned.error());
+    }
+    response = send(put);
+    if (!response) return std::unexpected(response.error());
+    if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
+    if (unversioned(response->header("x-amz-version-id"))) {
+      return make_error(ErrorCode::kStorageRejected,
+                        "bucket '" + std::string(bucket) +
+                            "' does not keep versions although versioning was enabled; this S3 "
+                            "server does not support versioning");
+    }
+  }
   ObjectVersion version;
   version.key = std::string(key);
   version.version_id = response->header("x-amz-version-id");
@@ -307,10 +383,7 @@ Result<ObjectVersion> S3Store::head_object(std::string_view bucket, std::string_
   auto response = send(call);
   if (!response) return std::unexpected(response.error());
   if (response->status == 404 || (version_id && response->status == 400)) {
-    if (version_id) {
-      return make_error(ErrorCode::kNotFound,
-                        "object '" + std::string(key) + "' has no version '" + *version_id + "'");
-    }
+    if (version_id) return std::unexpected(no_such_version(key, *version_id));
     return std::unexpected(not_found(bucket, key, ""));
   }
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
@@ -331,8 +404,10 @@ Result<Object> S3Store::get_object(std::string_view bucket, std::string_view key
   auto response = send(call);
   if (!response) return std::unexpected(response.error());
   if (version_id && (response->status == 404 || response->status == 400)) {
-    return make_error(ErrorCode::kNotFound,
-                      "object '" + std::string(key) + "' has no version '" + *version_id + "'");
+    if (parse_error(*response).code == "NoSuchBucket") {
+      return std::unexpected(not_found(bucket, key, "NoSuchBucket"));
+    }
+    return std::unexpected(no_such_version(key, *version_id));
   }
   if (response->status >= 300) return std::unexpected(translate(*response, bucket, key));
   Object object;
@@ -362,10 +437,7 @@ Result<void> S3Store::delete_object_version(std::string_view bucket, std::string
   if (!versions) return std::unexpected(versions.error());
   const bool exists = std::any_of(versions->begin(), versions->end(),
                                   [&](const ObjectVersion& v) { return v.version_id == version_id; });
-  if (!exists) {
-    return make_error(ErrorCode::kNotFound, "object '" + std::string(key) + "' has no version '" +
-                                                std::string(version_id) + "'");
-  }
+  if (!exists) return std::unexpected(no_such_version(key, version_id));
   auto response = send({"DELETE", std::string(bucket), std::string(key),
                         {{"versionId", std::string(version_id)}}, {}, {}, true});
   if (!response) return std::unexpected(response.error());
@@ -442,6 +514,49 @@ Result<std::vector<ObjectVersion>> S3Store::list_versions(std::string_view bucke
   std::stable_sort(versions.begin(), versions.end(),
                    [](const ObjectVersion& a, const ObjectVersion& b) {
                      return a.created > b.created;
+                   });
+  return versions;
+}
+
+Result<std::vector<ObjectVersion>> S3Store::list_object_versions(std::string_view bucket,
+                                                                 std::string_view prefix) {
+  if (auto ok = validate_bucket_name(bucket); !ok) return std::unexpected(ok.error());
+  std::vector<ObjectVersion> versions;
+  std::string key_marker;
+  std::string version_marker;
+  for (;;) {
+    Call call{"GET", std::string(bucket), "", {{"versions", ""}}, {}, {}, true};
+    if (!prefix.empty()) call.query.emplace_back("prefix", std::string(prefix));
+    if (!key_marker.empty()) {
+      call.query.emplace_back("key-marker", key_marker);
+      call.query.emplace_back("version-id-marker", version_marker);
+    }
+    auto response = send(call);
+    if (!response) return std::unexpected(response.error());
+    if (response->status >= 300) return std::unexpected(translate(*response, bucket, ""));
+    pugi::xml_document document;
+    if (!document.load_buffer(response->body.data(), response->body.size())) {
+      return make_error(ErrorCode::kUnavailable, "storage sent an unreadable version listing");
+    }
+    const pugi::xml_node result = document.child("ListVersionsResult");
+    for (pugi::xml_node entry : result.children("Version")) {
+      ObjectVersion version;
+      version.key = entry.child_value("Key");
+      version.version_id = entry.child_value("VersionId");
+      version.etag = strip_quotes(entry.child_value("ETag"));
+      version.size = std::strtoull(entry.child_value("Size"), nullptr, 10);
+      version.created = parse_iso8601(entry.child_value("LastModified"));
+      version.latest = std::string(entry.child_value("IsLatest")) == "true";
+      versions.push_back(std::move(version));
+    }
+    if (std::string(result.child_value("IsTruncated")) != "true") break;
+    key_marker = result.child_value("NextKeyMarker");
+    version_marker = result.child_value("NextVersionIdMarker");
+  }
+  // By key, each key's newest first (S3 lists them so; made sure of here).
+  std::stable_sort(versions.begin(), versions.end(),
+                   [](const ObjectVersion& a, const ObjectVersion& b) {
+                     return a.key != b.key ? a.key < b.key : a.created > b.created;
                    });
   return versions;
 }

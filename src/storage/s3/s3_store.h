@@ -34,8 +34,9 @@ Result<void> validate(const S3Config& config);
 // versitygw): SigV4-signed requests over pooled keep-alive connections,
 // retries with jittered backoff for idempotent requests on 5xx, throttling
 // and connection failures. Buckets it creates get versioning enabled, so
-// versions behave as in LocalStore. Each version's SHA-256 travels as user
-// metadata (x-amz-meta-sha256). Thread-safe.
+// versions behave as in LocalStore; a bucket made without it (by another
+// tool) gets it at its first upload or create_bucket. Each version's SHA-256
+// travels as user metadata (x-amz-meta-sha256). Thread-safe.
 class S3Store final : public ObjectStore {
  public:
   static Result<std::unique_ptr<S3Store>> open(S3Config config);
@@ -43,6 +44,7 @@ class S3Store final : public ObjectStore {
   Result<void> create_bucket(std::string_view bucket) override;
   Result<void> delete_bucket(std::string_view bucket) override;
   Result<bool> bucket_exists(std::string_view bucket) override;
+  Result<std::vector<std::string>> list_buckets() override;
   Result<std::vector<ObjectVersion>> list_objects(std::string_view bucket) override;
   Result<ObjectVersion> put_object(std::string_view bucket, std::string_view key,
                                    std::span<const uint8_t> data) override;
@@ -55,6 +57,8 @@ class S3Store final : public ObjectStore {
                                      std::string_view version_id) override;
   Result<std::vector<ObjectVersion>> list_versions(std::string_view bucket,
                                                    std::string_view key) override;
+  Result<std::vector<ObjectVersion>> list_object_versions(std::string_view bucket,
+                                                          std::string_view prefix) override;
 
   // Requests sent so far (for tests and benchmarks).
   uint64_t requests_sent() const { return requests_sent_.load(); }
@@ -73,6 +77,8 @@ class S3Store final : public ObjectStore {
   explicit S3Store(S3Config config);
   Result<s3::HttpResponse> send(const Call& call);
   Result<s3::HttpResponse> send_once(const Call& call);
+  // kStorageRejected, saying how to do it by hand, when the server refuses.
+  Result<void> enable_versioning(std::string_view bucket);
 
   const S3Config config_;
   std::string scheme_;  // "http" or "https"

@@ -2,7 +2,7 @@
 // never from the words of its message.
 #include <gtest/gtest.h>
 
-#include "api/function_service.h"
+#include "api/exec_reporter.h"
 
 namespace wasmfaas::api {
 namespace {

@@ -58,8 +58,8 @@ TEST_F(ServeSettingsTest, DefaultsWithoutAnything) {
   const auto options = parse("");
   ASSERT_TRUE(options.has_value()) << options.error().message;
   EXPECT_EQ(options->listen, "127.0.0.1:3000");
-  EXPECT_EQ(options->config.functions.invocation.timeout, std::chrono::milliseconds(30000));
-  EXPECT_EQ(options->config.functions.invocation.max_memory_bytes, 64ull << 20);
+  EXPECT_EQ(options->config.execution.invocation.timeout, std::chrono::milliseconds(30000));
+  EXPECT_EQ(options->config.execution.invocation.max_memory_bytes, 64ull << 20);
 }
 
 TEST_F(ServeSettingsTest, TheFileOverridesDefaults) {
@@ -68,8 +68,8 @@ TEST_F(ServeSettingsTest, TheFileOverridesDefaults) {
   const auto options = parse("--config " + file);
   ASSERT_TRUE(options.has_value()) << options.error().message;
   EXPECT_EQ(options->listen, "127.0.0.1:4000");
-  EXPECT_EQ(options->config.functions.invocation.timeout, std::chrono::milliseconds(1500));
-  EXPECT_EQ(options->config.functions.invocation.max_memory_bytes, 32ull << 20);
+  EXPECT_EQ(options->config.execution.invocation.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(options->config.execution.invocation.max_memory_bytes, 32ull << 20);
   EXPECT_EQ(options->s3.region, "eu-west-1");
 }
 
@@ -78,8 +78,8 @@ TEST_F(ServeSettingsTest, TheEnvironmentOverridesTheFile) {
   environment_.set("WASMFAAS_TIMEOUT_MS", "2500");
   const auto options = parse("--config " + file);
   ASSERT_TRUE(options.has_value()) << options.error().message;
-  EXPECT_EQ(options->config.functions.invocation.timeout, std::chrono::milliseconds(2500));
-  EXPECT_EQ(options->config.functions.invocation.max_memory_bytes, 32ull << 20);
+  EXPECT_EQ(options->config.execution.invocation.timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(options->config.execution.invocation.max_memory_bytes, 32ull << 20);
 }
 
 TEST_F(ServeSettingsTest, FlagsOverrideTheEnvironmentAndTheFile) {
@@ -87,7 +87,7 @@ TEST_F(ServeSettingsTest, FlagsOverrideTheEnvironmentAndTheFile) {
   environment_.set("WASMFAAS_TIMEOUT_MS", "2500");
   const auto options = parse("--config " + file + " --timeout-ms 3500");
   ASSERT_TRUE(options.has_value()) << options.error().message;
-  EXPECT_EQ(options->config.functions.invocation.timeout, std::chrono::milliseconds(3500));
+  EXPECT_EQ(options->config.execution.invocation.timeout, std::chrono::milliseconds(3500));
 }
 
 TEST_F(ServeSettingsTest, TheConfigFileCanComeFromTheEnvironment) {

@@ -136,5 +136,59 @@ TEST_P(ObjectStoreConformance, ConcurrentWritersLoseNothing) {
   EXPECT_EQ(ids.size(), 40u);
 }
 
+TEST_P(ObjectStoreConformance, ListsBuckets) {
+  EXPECT_TRUE(store().list_buckets().value().empty());
+  ASSERT_TRUE(store().create_bucket("zeta").has_value());
+  ASSERT_TRUE(store().create_bucket("alpha").has_value());
+  EXPECT_EQ(store().list_buckets().value(), (std::vector<std::string>{"alpha", "zeta"}));
+  ASSERT_TRUE(store().delete_bucket("zeta").has_value());
+  EXPECT_EQ(store().list_buckets().value(), (std::vector<std::string>{"alpha"}));
+}
+
+TEST_P(ObjectStoreConformance, ListsEveryVersionUnderAPrefixHiddenKeysIncluded) {
+  ASSERT_TRUE(store().create_bucket("all").has_value());
+  const auto a1 = store().put_object("all", "p/a", bytes("1")).value();
+  const auto a2 = store().put_object("all", "p/a", bytes("22")).value();
+  const auto b1 = store().put_object("all", "p/b", bytes("3")).value();
+  ASSERT_TRUE(store().delete_object("all", "p/b").has_value());
+  ASSERT_TRUE(store().put_object("all", "q", bytes("4")).has_value());
+
+  const auto under = store().list_object_versions("all", "p/").value();
+  ASSERT_EQ(under.size(), 3u);
+  EXPECT_EQ(under[0].key, "p/a");
+  EXPECT_EQ(under[0].version_id, a2.version_id);
+  EXPECT_TRUE(under[0].latest);
+  EXPECT_EQ(under[0].size, 2u);
+  EXPECT_EQ(under[1].version_id, a1.version_id);
+  EXPECT_FALSE(under[1].latest);
+  EXPECT_EQ(under[2].key, "p/b");  // hidden: listed, not latest
+  EXPECT_EQ(under[2].version_id, b1.version_id);
+  EXPECT_FALSE(under[2].latest);
+  EXPECT_EQ(store().list_object_versions("all", "").value().size(), 4u);
+  EXPECT_TRUE(store().list_object_versions("all", "none/").value().empty());
+  const auto missing = store().list_object_versions("missing-bucket", "");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().reason, reason::kBucketNotFound);
+}
+
+TEST_P(ObjectStoreConformance, NotFoundErrorsSayWhatIsMissing) {
+  ASSERT_TRUE(store().create_bucket("found").has_value());
+  const auto stored = store().put_object("found", "k", bytes("1")).value();
+  const auto no_bucket = store().get_object("no-bucket", "k", std::nullopt);
+  EXPECT_EQ(no_bucket.error().reason, reason::kBucketNotFound);
+  EXPECT_EQ(store().put_object("no-bucket", "k", bytes("1")).error().reason,
+            reason::kBucketNotFound);
+  const auto no_key = store().get_object("found", "other", std::nullopt);
+  EXPECT_EQ(no_key.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(no_key.error().reason.empty());
+  const auto no_version = store().get_object("found", "k", "0123456789abcdef");
+  EXPECT_EQ(no_version.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(no_version.error().reason, reason::kVersionNotFound);
+  EXPECT_EQ(store().head_object("found", "k", "0123456789abcdef").error().reason,
+            reason::kVersionNotFound);
+  EXPECT_EQ(store().get_object("found", "k", stored.version_id).value().data, bytes("1"));
+}
+
 }  // namespace
 }  // namespace wasmfaas::storage

@@ -46,6 +46,33 @@ TEST(S3StoreTest, ListsMoreThanAThousandKeysCompletely) {
   EXPECT_EQ(objects->size(), 1100u);
 }
 
+TEST(S3StoreTest, ABucketMadeWithoutVersioningKeepsVersionsFromItsFirstUpload) {
+  S3StoreOnGateway s3;
+  ASSERT_EQ(s3.gateway.create_bucket_without_versioning("plain"), 200);
+  const std::vector<uint8_t> one = {'1'}, two = {'2'};
+  const auto first = s3.store->put_object("plain", "k", one);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_FALSE(first->version_id.empty());
+  EXPECT_NE(first->version_id, "null");
+  const auto second = s3.store->put_object("plain", "k", two);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_NE(second->version_id, first->version_id);
+  EXPECT_EQ(s3.store->get_object("plain", "k", first->version_id).value().data, one);
+  EXPECT_EQ(s3.store->get_object("plain", "k", std::nullopt).value().data, two);
+}
+
+TEST(S3StoreTest, CreatingAnExistingBucketMadeWithoutVersioningTurnsItOn) {
+  S3StoreOnGateway s3;
+  ASSERT_EQ(s3.gateway.create_bucket_without_versioning("plain"), 200);
+  EXPECT_EQ(s3.store->create_bucket("plain").error().code, ErrorCode::kAlreadyExists);
+  // Versioned already: the upload is one request, with a version id.
+  const uint64_t before = s3.store->requests_sent();
+  const auto stored = s3.store->put_object("plain", "k", std::vector<uint8_t>{'1'});
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_EQ(s3.store->requests_sent() - before, 1u);
+  EXPECT_FALSE(stored->version_id.empty());
+}
+
 TEST(S3StoreTest, WrongCredentialsAreRejectedClearly) {
   VersityGateway gateway;
   S3Config config = gateway.config();

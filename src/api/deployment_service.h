@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/function_config.h"
+#include "api/function_configs.h"
+#include "api/function_versions.h"
+#include "api/system_bucket.h"
+#include "cache/compiled_functions.h"
+#include "common/error.h"
+#include "storage/object_store.h"
+
+namespace wasmfaas::api {
+
+// What is deployed, free of HTTP: buckets, functions and their versions,
+// per-function configs. Uploads are validated (and compiled, so the first
+// exec does not compile) before anything is stored. Every change of a
+// function makes this node's FunctionVersions forget it, so the next exec
+// here sees it at once. Errors are in the API's words (function, version,
+// bucket; api/store_errors.h). The system bucket is refused everywhere.
+// Thread-safe; one instance serves all workers.
+class DeploymentService {
+ public:
+  DeploymentService(storage::ObjectStore& store, cache::CompiledFunctions& compiled,
+                    FunctionVersions& versions, FunctionConfigs& configs, SystemBucket system,
+                    ConfigBounds config_bounds);
+
+  Result<void> create_bucket(std::string_view bucket);
+  // kConflict (reason bucket_not_empty) while it holds functions, hidden
+  // versions or pipelines, counted in the message; otherwise deletes it and
+  // the configs of its former functions.
+  Result<void> delete_bucket(std::string_view bucket);
+  // The users' buckets (not the system bucket), sorted.
+  Result<std::vector<std::string>> list_buckets();
+  // The bucket's functions: the current version of each, by key.
+  Result<std::vector<storage::ObjectVersion>> list_bucket(std::string_view bucket);
+
+  // kInvalidComponent (nothing stored) unless `bytes` is a faas-exec
+  // component. The new version keeps the function's config.
+  Result<storage::ObjectVersion> upload(std::string_view bucket, std::string_view key,
+                                        std::span<const uint8_t> bytes);
+  Result<storage::Object> download(std::string_view bucket, std::string_view key,
+                                   const std::optional<std::string>& version_id);
+  // Hides the function, or with a version id deletes that version (and its
+  // config) for good.
+  Result<void> delete_file(std::string_view bucket, std::string_view key,
+                           const std::optional<std::string>& version_id);
+  // Every stored version, newest first.
+  Result<std::vector<storage::ObjectVersion>> versions(std::string_view bucket,
+                                                       std::string_view key);
+  // Whether the function has any stored version, current or hidden (its
+  // invocation log may have records): kNotFound with reason
+  // function_not_found or bucket_not_found otherwise.
+  Result<void> function_exists(std::string_view bucket, std::string_view key);
+
+  // Validates `config_json` and makes it the whole config of the function
+  // (fields it leaves out take the server's defaults): writes a new version
+  // of the function (same bytes, so its compiled code is reused) with that
+  // config, which every node sees at its next exec. A config equal to the
+  // current one changes nothing and returns the current version.
+  // kInvalidArgument with reason invalid_json or invalid_config (naming the
+  // field); kNotFound without the function.
+  Result<storage::ObjectVersion> put_config(std::string_view bucket, std::string_view key,
+                                            std::string_view config_json);
+  // The config of the function's current version (empty if it has none).
+  Result<FunctionConfig> get_config(std::string_view bucket, std::string_view key);
+
+  // Whether the store answers (for /readyz): kUnavailable when it does not.
+  Result<void> check_storage();
+
+ private:
+  // The system bucket and reserved keys are refused.
+  Result<void> check_names(std::string_view bucket, std::string_view key) const;
+  Error function_error(std::string_view bucket, std::string_view key,
+                       const std::optional<std::string>& version_id, Error error);
+
+  storage::ObjectStore& store_;
+  cache::CompiledFunctions& compiled_;
+  FunctionVersions& versions_;
+  FunctionConfigs& configs_;
+  const SystemBucket system_;
+  const ConfigBounds config_bounds_;
+};
+
+}  // namespace wasmfaas::api

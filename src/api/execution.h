@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "runtime/invocation.h"
+
+namespace wasmfaas::api {
+
+// Where the time of one exec went, for the Server-Timing header.
+struct ExecTimings {
+  std::chrono::nanoseconds fetch{};
+  std::chrono::nanoseconds compile{};
+  std::chrono::nanoseconds instantiate{};
+  std::chrono::nanoseconds exec{};
+};
+
+// What one exec did, whatever its outcome. A plain value, moved freely.
+struct Execution {
+  // The function's output, or why there is none.
+  Result<std::string> output;
+  // The version that ran (or was refused: throttled): set as soon as it was
+  // resolved, so failures after that (429, trap 500, bad output 502,
+  // timeout 504) name it too. Empty when no version was resolved (no such
+  // function, bucket or version; storage unavailable).
+  std::string version_id;
+  ExecTimings timings;
+  runtime::CapturedLogs logs;
+};
+
+// Who asks for an execution and under what extra bound.
+struct ExecContext {
+  std::string_view request_id;
+  // A caller's remaining time (a pipeline's): the call's time limit is the
+  // smaller of this and the function's own.
+  std::optional<std::chrono::milliseconds> timeout_cap;
+};
+
+}  // namespace wasmfaas::api

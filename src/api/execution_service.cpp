@@ -1,0 +1,138 @@
+#include "api/execution_service.h"
+
+#include <algorithm>
+
+#include "api/function_names.h"
+#include "api/reserved_keys.h"
+#include "api/store_errors.h"
+
+namespace wasmfaas::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::nanoseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+}
+
+}  // namespace
+
+ExecutionService::ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
+                                   cache::CompiledFunctions& compiled, FunctionVersions& versions,
+                                   FunctionConfigs& configs, SystemBucket system,
+                                   ExecutionOptions options)
+    : store_(store),
+      engine_(engine),
+      compiled_(compiled),
+      versions_(versions),
+      configs_(configs),
+      system_(std::move(system)),
+      options_(options),
+      reporter_(options.reporting) {}
+
+Execution ExecutionService::exec(std::string_view bucket, std::string_view key,
+                                 const std::optional<std::string>& version_id,
+                                 std::string_view input, const ExecContext& context) {
+  const auto started = Clock::now();
+  Execution execution;
+  bool ran = false;
+  execution.output = run(bucket, key, version_id, input, context, execution, ran);
+  if (ran) reporter_.report(bucket, key, context, execution, since(started));
+  return execution;
+}
+
+Result<cache::CompiledFunctions::Function> ExecutionService::function_for(
+    const storage::ObjectVersion& version, std::string_view bucket, ExecTimings& timings) {
+  // Without a known hash (an object stored by another S3 client) the
+  // content is only known once fetched.
+  if (!options_.use_compiled_cache || version.sha256.empty()) {
+    auto started = Clock::now();
+    auto object = store_.get_object(bucket, version.key, version.version_id);
+    if (!object) return std::unexpected(object.error());
+    timings.fetch += since(started);
+    started = Clock::now();
+    if (options_.use_compiled_cache) {
+      auto compiled = compiled_.compile(object->version.sha256, object->data);
+      timings.compile = since(started);
+      return compiled;
+    }
+    auto compiled = engine_.compile(object->data);
+    if (!compiled) return std::unexpected(compiled.error());
+    timings.compile = since(started);
+    return cache::CompiledFunctions::Function(std::move(*compiled));
+  }
+  if (auto cached = compiled_.find(version.sha256)) return cached;
+  // Concurrent first calls of one content share one fetch and compile; a
+  // caller that waits for another's counts the wait as compile time.
+  const auto started = Clock::now();
+  std::chrono::nanoseconds fetch_time{};
+  auto compiled = compiled_.fetch_and_compile(
+      version.sha256, [&]() -> Result<std::vector<uint8_t>> {
+        const auto fetch_started = Clock::now();
+        auto object = store_.get_object(bucket, version.key, version.version_id);
+        fetch_time = since(fetch_started);
+        if (!object) return std::unexpected(object.error());
+        return std::move(object->data);
+      });
+  timings.fetch += fetch_time;
+  timings.compile = since(started) - fetch_time;
+  return compiled;
+}
+
+Result<std::string> ExecutionService::run(std::string_view bucket, std::string_view key,
+                                          const std::optional<std::string>& version_id,
+                                          std::string_view input, const ExecContext& context,
+                                          Execution& execution, bool& ran) {
+  if (auto ok = system_.check_user_bucket(bucket); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
+  const auto started = Clock::now();
+  auto version = versions_.resolve(bucket, key, version_id);
+  if (!version) {
+    return std::unexpected(function_error(store_, bucket, key, version_id, version.error()));
+  }
+  execution.version_id = version->version_id;
+  execution.timings.fetch = since(started);
+  auto function = function_for(*version, bucket, execution.timings);
+  if (!function) return std::unexpected(function.error());
+  auto config = configs_.find(bucket, *version);
+  if (!config) return std::unexpected(config.error());
+  ran = true;
+
+  std::optional<ConcurrencyLimits::Slot> slot;
+  if (*config && (*config)->max_concurrency) {
+    const std::string name = function_name(bucket, key);
+    const uint32_t limit = *(*config)->max_concurrency;
+    auto acquired = concurrency_.try_acquire(name, limit);
+    if (!acquired) {
+      return make_error(ErrorCode::kThrottled, "function '" + name +
+                                                   "' is at its concurrency limit of " +
+                                                   std::to_string(limit) + "; retry later");
+    }
+    slot.emplace(std::move(*acquired));
+  }
+  runtime::InvocationOptions limits =
+      *config ? apply_function_config(**config, options_.invocation) : options_.invocation;
+  if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);
+  Result<std::string> output;
+  {
+    metrics::Gauge* in_use = reporter_.instances_in_use();
+    if (in_use) in_use->add(1);
+    auto invocation = runtime::Invocation::start(engine_, **function, limits);
+    if (invocation) {
+      output = invocation->call(input);
+      execution.logs = invocation->logs();
+      reporter_.log_denials(bucket, key, context, invocation->outbound_denials());
+      execution.timings.instantiate = invocation->timings().instantiate;
+      execution.timings.exec = invocation->timings().call;
+    } else {
+      output = std::unexpected(invocation.error());
+    }
+    if (in_use) in_use->add(-1);
+  }  // the instance and its pooled slot are gone here
+  if (!output && output.error().code == ErrorCode::kTrap) {
+    output.error().message = "function trapped: " + output.error().message;
+  }
+  return output;
+}
+
+}  // namespace wasmfaas::api

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/concurrency_limits.h"
+#include "api/exec_reporter.h"
+#include "api/execution.h"
+#include "api/function_configs.h"
+#include "api/function_versions.h"
+#include "api/system_bucket.h"
+#include "cache/compiled_functions.h"
+#include "runtime/engine.h"
+#include "runtime/invocation.h"
+#include "storage/object_store.h"
+
+namespace wasmfaas::api {
+
+struct ExecutionOptions {
+  // The server's limits of one call; a function's config overrides them.
+  runtime::InvocationOptions invocation;
+  // false: the seed's semantics, download and compile on every exec.
+  bool use_compiled_cache = true;
+  ExecReporting reporting;
+};
+
+// Runs functions, for every caller alike (HTTP exec, pipelines, later
+// async jobs and cron): resolves the version (pinned or current, through
+// FunctionVersions), gets its compiled code (CompiledFunctions, else fetched
+// and compiled), applies the version's config (limits, environment,
+// outgoing HTTP, per-function concurrency), runs it in a fresh sandbox and
+// reports the run (ExecReporter) whatever its outcome. Changes nothing in
+// the store. Thread-safe; one instance serves all workers.
+class ExecutionService {
+ public:
+  ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
+                   cache::CompiledFunctions& compiled, FunctionVersions& versions,
+                   FunctionConfigs& configs, SystemBucket system, ExecutionOptions options = {});
+
+  // Runs `bucket`/`key` (`version_id`, or the current version) on `input`.
+  // Only runs of an existing function are reported (not requests for
+  // functions that do not exist, which would let anyone grow the metrics'
+  // label sets).
+  Execution exec(std::string_view bucket, std::string_view key,
+                 const std::optional<std::string>& version_id, std::string_view input,
+                 const ExecContext& context = {});
+
+  const ExecutionOptions& options() const { return options_; }
+
+ private:
+  // The output; fills `execution`'s version, timings and logs on the way.
+  // `ran`: whether it got as far as running (or throttling) the function.
+  Result<std::string> run(std::string_view bucket, std::string_view key,
+                          const std::optional<std::string>& version_id, std::string_view input,
+                          const ExecContext& context, Execution& execution, bool& ran);
+  Result<cache::CompiledFunctions::Function> function_for(const storage::ObjectVersion& version,
+                                                          std::string_view bucket,
+                                                          ExecTimings& timings);
+
+  storage::ObjectStore& store_;
+  const runtime::Engine& engine_;
+  cache::CompiledFunctions& compiled_;
+  FunctionVersions& versions_;
+  FunctionConfigs& configs_;
+  const SystemBucket system_;
+  const ExecutionOptions options_;
+  const ExecReporter reporter_;
+  ConcurrencyLimits concurrency_;  // by "bucket/key"
+};
+
+}  // namespace wasmfaas::api
