@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double, std::micro>(Clock::now() - started).count() / iterations;
   };
   const api::PipelineStep echo{"bench", "echo", std::nullopt};
-  const double direct =
-      mean_us([&] { return execution.exec("bench", "echo", std::nullopt, input).output.has_value(); });
+  const double direct = mean_us(
+      [&] { return execution.exec("bench", "echo", std::nullopt, input).output.has_value(); });
   const double one = mean_us([&] { return pipelines.run_steps({echo}, input, false, "").has_value(); });
   const std::vector<api::PipelineStep> many(steps, echo);
   const double n = mean_us([&] { return pipelines.run_steps(many, input, false, "").has_value(); });

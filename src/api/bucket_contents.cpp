@@ -33,7 +33,8 @@ Result<BucketContents> count_bucket_contents(storage::ObjectStore& store,
       ++contents.hidden_versions;
     }
   }
-  auto pipelines = store.list_object_versions(system.name(), SystemBucket::pipelines_prefix(bucket));
+  auto pipelines =
+      store.list_object_versions(system.name(), SystemBucket::pipelines_prefix(bucket));
   if (!pipelines) {
     if (pipelines.error().reason != reason::kBucketNotFound) {
       return std::unexpected(pipelines.error());

@@ -68,10 +68,11 @@ struct ServerConfig {
 };
 
 // A whole wasmfaas server: the deployment, execution and pipeline services
-// (and the caches they share) over a store and an engine, its worker pools, metrics, invocation log, the router and
-// the HTTP server. The store and engine are borrowed (main or a test owns
-// them), so tests can run a real server in-process on port 0. start() and
-// stop() from one controlling thread.
+// (and the caches they share) over a store and an engine, its worker pools,
+// metrics, invocation log, the router and the HTTP server. The store and
+// engine are borrowed (main or a test owns them), so tests can run a real
+// server in-process on port 0. start() and stop() from one controlling
+// thread.
 class Server {
  public:
   // Prepares the system bucket and moves legacy metadata into it first.

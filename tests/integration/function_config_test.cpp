@@ -141,7 +141,8 @@ TEST_P(FunctionConfigTest, PutReplacesTheWholeConfigAndAnUnchangedOneAddsNoVersi
   ASSERT_EQ(first.status, 200) << first.body;
   ASSERT_EQ(versions().size(), 2u);
   // The same config, written differently: nothing new.
-  const HttpResult same = put_config(client_, "hostile", R"({ "env":{"K":"V"}, "timeout_ms":2000 })");
+  const HttpResult same =
+      put_config(client_, "hostile", R"({ "env":{"K":"V"}, "timeout_ms":2000 })");
   EXPECT_EQ(same.status, 200) << same.body;
   EXPECT_EQ(json::parse(same.body)["version"], json::parse(first.body)["version"]);
   EXPECT_EQ(versions().size(), 2u);

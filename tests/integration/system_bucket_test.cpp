@@ -33,8 +33,9 @@ class SystemBucketTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
     ASSERT_EQ(client_.put("/bucket/box").status, 201);
-    ASSERT_EQ(client_.post("/file/box/hello", load_component_text("hello"), "application/wasm").status,
-              201);
+    const HttpResult uploaded =
+        client_.post("/file/box/hello", load_component_text("hello"), "application/wasm");
+    ASSERT_EQ(uploaded.status, 201);
   }
 
   TestServer server_{GetParam()};
@@ -65,8 +66,8 @@ TEST_P(SystemBucketTest, ABucketHoldsOnlyFunctionsAndCanBeDeletedOnceTheyAreGone
   ASSERT_EQ(client_.del("/file/box/hello").status, 200);
   const json versions = json::parse(client_.get("/file/box/hello?versions").body)["versions"];
   for (const auto& version : versions) {
-    ASSERT_EQ(client_.del("/file/box/hello?version=" + version["version"].get<std::string>()).status,
-              200);
+    const std::string id = version["version"];
+    ASSERT_EQ(client_.del("/file/box/hello?version=" + id).status, 200);
   }
   const HttpResult deleted = client_.del("/bucket/box");
   EXPECT_EQ(deleted.status, 200) << deleted.body;
@@ -87,8 +88,8 @@ TEST_P(SystemBucketTest, MissingThingsAreNamedInTheApisWords) {
   const json function = json::parse(client_.get("/file/box/nope").body);
   EXPECT_EQ(function["error"], "no function 'nope' in bucket 'box'");
   EXPECT_EQ(function["code"], "function_not_found");
-  EXPECT_EQ(json::parse(client_.post("/exec/box/hello?version=0123456789abcdef", "{}").body)["code"],
-            "version_not_found");
+  const HttpResult pinned = client_.post("/exec/box/hello?version=0123456789abcdef", "{}");
+  EXPECT_EQ(json::parse(pinned.body)["code"], "version_not_found");
   const json bucket = json::parse(
       client_.post("/file/nobucket/f", load_component_text("hello"), "application/wasm").body);
   EXPECT_EQ(bucket["code"], "bucket_not_found");

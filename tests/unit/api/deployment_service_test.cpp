@@ -121,7 +121,8 @@ TEST_P(DeploymentServiceTest, AnUnchangedConfigAddsNoVersion) {
   const auto first = deployments().put_config("box", "hello", R"({"timeout_ms":1000,"env":{}})");
   ASSERT_TRUE(first.has_value()) << first.error().message;
   // The same config, written differently.
-  const auto same = deployments().put_config("box", "hello", R"({ "env": {}, "timeout_ms": 1000 })");
+  const auto same =
+      deployments().put_config("box", "hello", R"({ "env": {}, "timeout_ms": 1000 })");
   ASSERT_TRUE(same.has_value());
   EXPECT_EQ(same->version_id, first->version_id);
   EXPECT_EQ(deployments().versions("box", "hello").value().size(), 2u);
@@ -160,11 +161,13 @@ TEST_P(DeploymentServiceTest, ErrorsSpeakOfFunctionsVersionsAndBuckets) {
   EXPECT_EQ(no_function.message, "no function 'nope' in bucket 'box'");
   const Error no_version = deployments().download("box", "hello", "0123456789abcdef").error();
   EXPECT_EQ(no_version.reason, reason::kVersionNotFound);
-  EXPECT_EQ(no_version.message, "function 'hello' in bucket 'box' has no version '0123456789abcdef'");
+  EXPECT_EQ(no_version.message,
+            "function 'hello' in bucket 'box' has no version '0123456789abcdef'");
   const Error no_bucket = deployments().get_config("nobucket", "hello").error();
   EXPECT_EQ(no_bucket.reason, reason::kBucketNotFound);
   EXPECT_EQ(no_bucket.message, "bucket 'nobucket' does not exist");
-  const Error upload = deployments().upload("nobucket", "k", testing::load_component("hello")).error();
+  const Error upload =
+      deployments().upload("nobucket", "k", testing::load_component("hello")).error();
   EXPECT_EQ(upload.reason, reason::kBucketNotFound);
   EXPECT_NE(upload.message.find("PUT /bucket/nobucket"), std::string::npos) << upload.message;
   for (const Error& error :
@@ -189,7 +192,8 @@ TEST_P(DeploymentServiceTest, FunctionExistsWhileItHasAnyVersion) {
   ASSERT_TRUE(deployments().delete_file("box", "hello", std::nullopt).has_value());
   EXPECT_TRUE(deployments().function_exists("box", "hello").has_value());  // hidden, not gone
   ASSERT_TRUE(deployments().delete_file("box", "hello", stored.version_id).has_value());
-  EXPECT_EQ(deployments().function_exists("box", "hello").error().reason, reason::kFunctionNotFound);
+  EXPECT_EQ(deployments().function_exists("box", "hello").error().reason,
+            reason::kFunctionNotFound);
   EXPECT_EQ(deployments().function_exists("nobucket", "hello").error().reason,
             reason::kBucketNotFound);
 }

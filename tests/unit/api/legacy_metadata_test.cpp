@@ -27,9 +27,12 @@ class LegacyMetadataTest : public ::testing::TestWithParam<StoreKind> {
   // Buckets as an older release left them: a function with a config and
   // two pipelines in "box" (one deleted), a pipeline in "cup".
   void SetUp() override {
-    for (const char* bucket : {"box", "cup"}) ASSERT_TRUE(store_->create_bucket(bucket).has_value());
+    for (const char* bucket : {"box", "cup"}) {
+      ASSERT_TRUE(store_->create_bucket(bucket).has_value());
+    }
     hello_ = store_->put_object("box", "hello", testing::load_component("hello")).value();
-    put("box", ".wasmfaas/config/hello/" + hello_.version_id, R"({"allowed_hosts":[],"env":{"K":"V"}})");
+    put("box", ".wasmfaas/config/hello/" + hello_.version_id,
+        R"({"allowed_hosts":[],"env":{"K":"V"}})");
     put("box", ".wasmfaas/pipelines/greet", R"({"steps":["hello"]})");
     put("box", ".wasmfaas/pipelines/old", R"({"steps":["hello"]})");
     ASSERT_TRUE(store_->delete_object("box", ".wasmfaas/pipelines/old").has_value());
