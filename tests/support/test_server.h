@@ -26,6 +26,16 @@ class TestServer {
     start(std::move(config));
   }
 
+  // On a LocalStore in `data_dir`, which must outlive it: a later server on
+  // the same directory sees what this one stored (one at a time: the
+  // directory is locked while a store has it open).
+  TestServer(server::ServerConfig config, const std::filesystem::path& data_dir) {
+    auto store = storage::LocalStore::open(data_dir);
+    if (!store) throw std::runtime_error(store.error().message);
+    store_ = std::move(*store);
+    start(std::move(config));
+  }
+
   // On an S3Store of its own on `gateway`: several servers on one gateway
   // share their functions, as nodes do. The gateway must outlive them.
   explicit TestServer(const VersityGateway& gateway, server::ServerConfig config = {}) {
