@@ -69,12 +69,12 @@ TEST_F(ApiAsDocumentedTest, LogsOfAnUnknownBucketOrFunctionAre404) {
   const HttpResult no_bucket = client_.get("/logs/nowhere/f");
   EXPECT_EQ(no_bucket.status, 404);
   EXPECT_EQ(json::parse(no_bucket.body)["code"], "bucket_not_found") << no_bucket.body;
-  ASSERT_EQ(client_.put("/bucket/b").status, 201);
-  const HttpResult no_function = client_.get("/logs/b/nope");
+  ASSERT_EQ(client_.put("/bucket/box").status, 201);
+  const HttpResult no_function = client_.get("/logs/box/nope");
   EXPECT_EQ(no_function.status, 404);
   EXPECT_EQ(json::parse(no_function.body)["code"], "function_not_found") << no_function.body;
-  ASSERT_EQ(upload("b", "f").status, 201);
-  const HttpResult none_yet = client_.get("/logs/b/f");
+  ASSERT_EQ(upload("box", "f").status, 201);
+  const HttpResult none_yet = client_.get("/logs/box/f");
   EXPECT_EQ(none_yet.status, 200);
   EXPECT_EQ(json::parse(none_yet.body), json({{"invocations", json::array()}}));
 }
