@@ -22,6 +22,8 @@ FUNCTIONS=$2
 PYTHON=$3
 DOCUMENT=$(cd "$(dirname "$4")" && pwd)/$(basename "$4")
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=server_port.sh
+source "$HERE/server_port.sh"
 SCHEMATHESIS=$(dirname "$PYTHON")/schemathesis
 SEED=20251201
 [ -x "$SCHEMATHESIS" ] || { echo "no $SCHEMATHESIS: run scripts/setup.sh"; exit 1; }
@@ -58,19 +60,12 @@ cp "$FUNCTIONS/hello.wasm" "$FUNCTIONS/fibonacci.wasm" "$WORK/functions/"
 # The limits the document states as numbers (memory_mb at most 128, 16
 # pipeline steps) are set explicitly; fuel metering is on so that a config
 # with `fuel` is valid, as the document says it is on such a server.
-: >"$WORK/server.log"  # there before the port is looked for in it
 "$BINARY" serve --listen 127.0.0.1:0 --data-dir "$WORK/data" --code-cache-dir "" \
   --deploy-examples "$WORK/functions" --token "$ADMIN_LINE" --token "$INVOKE_LINE" \
   --max-memory-mb 128 --pipeline-max-steps 16 --fuel 1000000000 --log-level warn \
   2>"$WORK/server.log" &
 SERVER=$!
-PORT=""
-for _ in $(seq 200); do
-  PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\).*|\1|p' "$WORK/server.log")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-[ -n "$PORT" ] || { cat "$WORK/server.log"; exit 1; }
+wait_for_port "$WORK/server.log" || exit 1
 URL="http://127.0.0.1:$PORT"
 
 # What the document's examples name: functions/hello (run, read, its logs),

@@ -19,6 +19,8 @@ trap cleanup EXIT
 
 # shellcheck source=../../scripts/versitygw.sh
 source "$ROOT/scripts/versitygw.sh"
+# shellcheck source=server_port.sh
+source "$ROOT/tests/integration/server_port.sh"
 
 STORE_FLAGS=(--data-dir "$WORK/data")
 if [ -n "$VERSITYGW" ]; then
@@ -29,13 +31,7 @@ fi
 "$BINARY" serve --listen 127.0.0.1:0 "${STORE_FLAGS[@]}" --code-cache-dir "$WORK/cache" \
   2>"$WORK/server.log" &
 SERVER=$!
-PORT=""
-for _ in $(seq 200); do
-  PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\).*|\1|p' "$WORK/server.log")
-  [ -n "$PORT" ] && break
-  sleep 0.05
-done
-[ -n "$PORT" ] || { cat "$WORK/server.log"; exit 1; }
+wait_for_port "$WORK/server.log" || exit 1
 grep -F "serving on" "$WORK/server.log"
 
 "$ROOT/curl/seed.sh" "http://127.0.0.1:$PORT" "$COMPONENT" | tee "$WORK/out.txt"
