@@ -43,7 +43,8 @@ std::vector<std::string_view> all_error_names() {
         reason::kVersionNotFound, reason::kPipelineNotFound, reason::kBucketNotEmpty,
         reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
-        reason::kOutputTooLarge, reason::kInvalidUtf8Output}) {
+        reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
+        reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded, reason::kStoreNotGranted}) {
     names.push_back(name);
   }
   return names;

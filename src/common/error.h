@@ -55,6 +55,10 @@ inline constexpr std::string_view kTableLimitExceeded = "table_limit_exceeded";
 inline constexpr std::string_view kFuelExhausted = "fuel_exhausted";
 inline constexpr std::string_view kOutputTooLarge = "output_too_large";
 inline constexpr std::string_view kInvalidUtf8Output = "invalid_utf8_output";
+inline constexpr std::string_view kKeyNotFound = "key_not_found";
+inline constexpr std::string_view kKeyValueQuotaExceeded = "kv_quota_exceeded";
+inline constexpr std::string_view kKeyValueLimitExceeded = "kv_limit_exceeded";
+inline constexpr std::string_view kStoreNotGranted = "store_not_granted";
 }  // namespace reason
 
 // An expected failure, carried as a value. Cheap to move; not thread-bound.
