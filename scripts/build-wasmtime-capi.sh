@@ -6,8 +6,8 @@
 #   <prefix>/include/wasmtime/conf.h  generated for exactly the enabled features
 #   <prefix>/share/wasi_snapshot_preview1.{reactor,proxy}.wasm
 #   <prefix>/share/wasi-http-wit/     WIT of wasi:http (benchmark component)
-# The prefix is keyed by a hash of the crate's manifest, lock file and the
-# compiler, so a second run costs nothing.
+# The prefix is keyed by a hash of the crate's manifest, lock file, sources,
+# the WIT it generates bindings from and the compiler, so a second run costs nothing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +16,7 @@ CRATE_DIR="$ROOT/runtime-capi"
 # shellcheck source=versions.sh
 source "$ROOT/scripts/versions.sh"
 
-key=$( (cd "$CRATE_DIR" && cat Cargo.toml Cargo.lock $(find src include -type f | sort);
+key=$( (cd "$CRATE_DIR" && cat Cargo.toml Cargo.lock $(find src include ../wit/deps/keyvalue -type f | sort);
         cat "$ROOT/cmake/generate-wasmtime-conf.cmake" "$ROOT/scripts/build-wasmtime-capi.sh"; rustc --version) | sha256sum | cut -c1-16)
 prefix="$CACHE_DIR/wasmtime/$WASMTIME_VERSION-$key"
 if [ -f "$prefix/.complete" ]; then

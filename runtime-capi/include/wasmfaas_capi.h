@@ -60,18 +60,101 @@ typedef struct wasmfaas_http_policy {
   uint32_t max_concurrent_requests;
 } wasmfaas_http_policy_t;
 
-// Adds wasi:http (types, outgoing-handler) to `linker` (a
-// wasmtime_component_linker_t* with WASI p2 added). Each store's requests
-// leave only if its policy allows them: a request to an origin outside the
-// allow-list fails in the guest with HTTP-request-denied, one whose host
-// resolves to a link-local or cloud metadata address with
-// destination-IP-prohibited. A store without a policy may reach nothing.
+// Adds the host interfaces wasmfaas gives components beside WASI preview 2
+// to `linker` (a wasmtime_component_linker_t* with WASI p2 added):
+// - wasi:http (types, outgoing-handler): a request leaves only if the
+//   store's policy allows it; one to an origin outside the allow-list fails
+//   in the guest with HTTP-request-denied, one whose host resolves to a
+//   link-local or cloud metadata address with destination-IP-prohibited;
+// - wasi:keyvalue@0.2.0-draft (store, atomics, batch), served by the
+//   store's wasmfaas_kv_host_t;
+// - wasi:config/store@0.2.0-rc.1, serving the store's config values.
 // Returns false if the definitions could not be added.
-bool wasmfaas_component_linker_add_wasi_http(void *linker);
+bool wasmfaas_component_linker_add_host(wasmtime_component_linker_t *linker);
 
-// Sets the wasi:http policy of `store` (a wasmtime_store_t* whose WASI
-// context is set). The policy is copied.
-void wasmfaas_store_set_http_policy(void *store, const wasmfaas_http_policy_t *policy);
+// What a wasi:keyvalue call asks the host for.
+typedef enum wasmfaas_kv_op {
+  WASMFAAS_KV_OPEN = 0,
+  WASMFAAS_KV_GET = 1,
+  WASMFAAS_KV_SET = 2,
+  WASMFAAS_KV_DELETE = 3,
+  WASMFAAS_KV_EXISTS = 4,
+  WASMFAAS_KV_LIST_KEYS = 5,
+  WASMFAAS_KV_INCREMENT = 6,
+  WASMFAAS_KV_GET_MANY = 7,
+  WASMFAAS_KV_SET_MANY = 8,
+  WASMFAAS_KV_DELETE_MANY = 9,
+} wasmfaas_kv_op_t;
+
+// How a request failed, as wasi:keyvalue's error variant.
+enum {
+  WASMFAAS_KV_NO_SUCH_STORE = 1,
+  WASMFAAS_KV_ACCESS_DENIED = 2,
+  WASMFAAS_KV_OTHER = 3,  // with a message for the guest
+};
+
+typedef struct wasmfaas_bytes {
+  const unsigned char *data;
+  size_t len;
+} wasmfaas_bytes_t;
+
+// One request; the fields an operation does not use are empty.
+typedef struct wasmfaas_kv_request {
+  wasmfaas_kv_op_t op;
+  uint32_t store;                // the handle OPEN answered (all but OPEN)
+  wasmfaas_bytes_t name_or_key;  // OPEN: the store's name; single-key ops: the key
+  wasmfaas_bytes_t value;        // SET
+  uint64_t delta;                // INCREMENT
+  bool has_cursor;               // LIST_KEYS: continue after `cursor`, a
+  wasmfaas_bytes_t cursor;       //   cursor the host answered before
+  const wasmfaas_bytes_t *keys;  // batch ops: `count` keys,
+  const wasmfaas_bytes_t *values;  // and for SET_MANY their values
+  size_t count;
+} wasmfaas_kv_request_t;
+
+// The answer being built for one request (owned by the crate).
+typedef struct wasmfaas_kv_reply wasmfaas_kv_reply_t;
+
+// Answers with a failure (`status` one of WASMFAAS_KV_NO_SUCH_STORE...);
+// the message is what the guest sees in other(...).
+void wasmfaas_kv_reply_error(wasmfaas_kv_reply_t *reply, uint32_t status,
+                             const unsigned char *message, size_t len);
+// OPEN: the store's handle; INCREMENT: the new value; EXISTS: 0 or 1.
+void wasmfaas_kv_reply_number(wasmfaas_kv_reply_t *reply, uint64_t number);
+// GET: once if the key exists; GET_MANY: once per key in order, `found`
+// false for a missing one.
+void wasmfaas_kv_reply_value(wasmfaas_kv_reply_t *reply, bool found, const unsigned char *data,
+                             size_t len);
+// LIST_KEYS: one call per key of the page, then the cursor of the next page
+// when more keys follow.
+void wasmfaas_kv_reply_key(wasmfaas_kv_reply_t *reply, const unsigned char *data, size_t len);
+void wasmfaas_kv_reply_cursor(wasmfaas_kv_reply_t *reply, const unsigned char *data, size_t len);
+
+// The host side of wasi:keyvalue for one store. `handle` answers a request
+// through the wasmfaas_kv_reply_* functions (no error call: success); it
+// runs on the thread running the store, during the guest's call.
+typedef struct wasmfaas_kv_host {
+  void *context;
+  void (*handle)(void *context, const wasmfaas_kv_request_t *request,
+                 wasmfaas_kv_reply_t *reply);
+} wasmfaas_kv_host_t;
+
+// The settings of one store's host interfaces.
+typedef struct wasmfaas_store_host {
+  const wasmfaas_http_policy_t *http_policy;
+  // Null: every wasi:keyvalue open is access-denied.
+  const wasmfaas_kv_host_t *keyvalue;
+  // wasi:config/store's values: `config_count` UTF-8 names and values.
+  const char *const *config_keys;
+  const char *const *config_values;
+  size_t config_count;
+} wasmfaas_store_host_t;
+
+// Installs the host state of `store` (a wasmtime_store_t* whose WASI context
+// was just set). Everything is copied except keyvalue->context, which must
+// outlive the store. Returns false if the store's WASI table was used
+// already. wasmfaas_instance_pre_instantiate refuses a store without one.
+bool wasmfaas_store_init_host(wasmtime_store_t *store, const wasmfaas_store_host_t *host);
 
 // Calls `callback` once per denied outgoing request of `store` since the
 // last call, with a one-line message, and forgets them.

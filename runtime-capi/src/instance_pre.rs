@@ -53,13 +53,19 @@ pub unsafe extern "C" fn wasmfaas_instance_pre_new(
 
 /// Instantiates `pre` in the store of `context` (a `wasmtime_context_t*`),
 /// writing the instance to `instance_out`; returns null or the error (a
-/// trap in a start function, a refused resource limit, ...).
+/// trap in a start function, a refused resource limit, ...). A store
+/// without a host state (`wasmfaas_store_init_host`) is refused: the host
+/// interfaces rely on it.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasmfaas_instance_pre_instantiate(
     pre: &wasmfaas_instance_pre_t,
-    context: WasmtimeStoreContextMut<'_>,
+    mut context: WasmtimeStoreContextMut<'_>,
     instance_out: &mut Instance,
 ) -> Option<Box<wasmtime_error_t>> {
+    if crate::host_state::host_view(context.data_mut()).is_none() {
+        let error = wasmtime_c_api::wasmtime::Error::msg("the store has no wasmfaas host state");
+        return Some(Box::new(wasmtime_error_t::from(error)));
+    }
     match pre.pre.instantiate(context) {
         Ok(instance) => {
             *instance_out = instance;

@@ -5,8 +5,11 @@
 pub use wasmtime_c_api::*;
 
 mod error_kind;
+mod host_linker;
+mod host_state;
 mod http_policy;
 mod instance_pre;
+mod keyvalue;
 mod outbound_http;
 mod outbound_send;
 mod output_capture;

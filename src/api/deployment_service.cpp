@@ -13,13 +13,15 @@ namespace wasmfaas::api {
 DeploymentService::DeploymentService(storage::ObjectStore& store,
                                      cache::CompiledFunctions& compiled,
                                      FunctionVersions& versions, FunctionConfigs& configs,
-                                     SystemBucket system, ConfigBounds config_bounds)
+                                     SystemBucket system, ConfigBounds config_bounds,
+                                     keyvalue::KeyValueService* keyvalue)
     : store_(store),
       compiled_(compiled),
       versions_(versions),
       configs_(configs),
       system_(std::move(system)),
-      config_bounds_(config_bounds) {}
+      config_bounds_(config_bounds),
+      keyvalue_(keyvalue) {}
 
 Result<void> DeploymentService::check_names(std::string_view bucket, std::string_view key) const {
   if (auto ok = system_.check_user_bucket(bucket); !ok) return ok;
@@ -61,6 +63,16 @@ Result<void> DeploymentService::delete_bucket(std::string_view bucket) {
   // Versions of pipelines deleted by hand, should any be left.
   auto leftovers = system_.remove_all(store_, SystemBucket::pipelines_prefix(bucket));
   if (!leftovers) return std::unexpected(leftovers.error());
+  // A bucket created later under the same name starts without data.
+  if (keyvalue_) return keyvalue_->remove_bucket(bucket);
+  return {};
+}
+
+Result<void> DeploymentService::require_bucket(std::string_view bucket) {
+  if (auto ok = system_.check_user_bucket(bucket); !ok) return ok;
+  auto exists = store_.bucket_exists(bucket);
+  if (!exists) return std::unexpected(bucket_error(bucket, exists.error()));
+  if (!*exists) return std::unexpected(bucket_not_found(bucket));
   return {};
 }
 

@@ -13,6 +13,7 @@
 #include "api/system_bucket.h"
 #include "cache/compiled_functions.h"
 #include "common/error.h"
+#include "keyvalue/keyvalue_service.h"
 #include "storage/object_store.h"
 
 namespace wasmfaas::api {
@@ -28,13 +29,16 @@ class DeploymentService {
  public:
   DeploymentService(storage::ObjectStore& store, cache::CompiledFunctions& compiled,
                     FunctionVersions& versions, FunctionConfigs& configs, SystemBucket system,
-                    ConfigBounds config_bounds);
+                    ConfigBounds config_bounds, keyvalue::KeyValueService* keyvalue = nullptr);
 
   Result<void> create_bucket(std::string_view bucket);
   // kConflict (reason bucket_not_empty) while it holds functions, hidden
   // versions or pipelines, counted in the message; otherwise deletes it and
-  // the configs of its former functions.
+  // the configs of its former functions and its key-value stores.
   Result<void> delete_bucket(std::string_view bucket);
+  // kNotFound (reason bucket_not_found) unless `bucket` is a user's bucket
+  // that exists.
+  Result<void> require_bucket(std::string_view bucket);
   // The users' buckets (not the system bucket), sorted.
   Result<std::vector<std::string>> list_buckets();
   // The bucket's functions: the current version of each, by key.
@@ -85,6 +89,7 @@ class DeploymentService {
   FunctionConfigs& configs_;
   const SystemBucket system_;
   const ConfigBounds config_bounds_;
+  keyvalue::KeyValueService* const keyvalue_;
 };
 
 }  // namespace wasmfaas::api

@@ -1,5 +1,7 @@
 #include "api/execution_service.h"
 
+#include "keyvalue/function_keyvalue.h"
+
 #include <algorithm>
 
 #include "api/function_names.h"
@@ -113,6 +115,12 @@ Result<std::string> ExecutionService::run(std::string_view bucket, std::string_v
   runtime::InvocationOptions limits =
       *config ? apply_function_config(**config, options_.invocation) : options_.invocation;
   if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);
+  std::optional<keyvalue::FunctionKeyValue> stores;
+  if (options_.keyvalue) {
+    stores.emplace(*options_.keyvalue, std::string(bucket),
+                   *config ? (*config)->keyvalue : std::vector<std::string>{});
+    limits.keyvalue = &*stores;
+  }
   Result<std::string> output;
   {
     metrics::Gauge* in_use = reporter_.instances_in_use();

@@ -11,6 +11,7 @@
 #include "api/function_versions.h"
 #include "api/system_bucket.h"
 #include "cache/compiled_functions.h"
+#include "keyvalue/keyvalue_service.h"
 #include "runtime/engine.h"
 #include "runtime/invocation.h"
 #include "storage/object_store.h"
@@ -23,13 +24,17 @@ struct ExecutionOptions {
   // false: the seed's semantics, download and compile on every exec.
   bool use_compiled_cache = true;
   ExecReporting reporting;
+  // The key-value stores functions reach through wasi:keyvalue (not owned).
+  // Null: every store a function opens is access-denied.
+  keyvalue::KeyValueService* keyvalue = nullptr;
 };
 
 // Runs functions, for every caller alike (HTTP exec, pipelines, later
 // async jobs and cron): resolves the version (pinned or current, through
 // FunctionVersions), gets its compiled code (CompiledFunctions, else fetched
 // and compiled), applies the version's config (limits, environment,
-// outgoing HTTP, per-function concurrency), runs it in a fresh sandbox and
+// outgoing HTTP, key-value grants in its own bucket, wasi:config values,
+// per-function concurrency), runs it in a fresh sandbox and
 // reports the run (ExecReporter) whatever its outcome. Changes nothing in
 // the store. Thread-safe; one instance serves all workers.
 class ExecutionService {

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "keyvalue/keyvalue_names.h"
+
 namespace wasmfaas::api {
 namespace {
 
@@ -129,6 +131,37 @@ Result<void> parse_env(const json& value, FunctionConfig& config) {
   return {};
 }
 
+Result<void> parse_keyvalue(const json& value, FunctionConfig& config) {
+  if (!value.is_array()) return invalid("keyvalue", "must be an array of store names");
+  for (const json& entry : value) {
+    if (!entry.is_string()) return invalid("keyvalue", "store names must be strings");
+    const std::string name = entry.get<std::string>();
+    if (auto valid = keyvalue::validate_store_name(name); !valid) {
+      return invalid("keyvalue", valid.error().message);
+    }
+    if (std::find(config.keyvalue.begin(), config.keyvalue.end(), name) == config.keyvalue.end()) {
+      config.keyvalue.push_back(name);
+    }
+  }
+  return {};
+}
+
+Result<void> parse_config_values(const json& value, FunctionConfig& config) {
+  if (!value.is_object()) return invalid("config", "must be an object of string values");
+  for (const auto& [name, text] : value.items()) {
+    if (name.empty() || name.find('\0') != std::string::npos) {
+      return invalid("config", "bad name '" + name + "'");
+    }
+    if (!text.is_string()) return invalid("config", "the value of '" + name + "' must be a string");
+    const std::string string_value = text.get<std::string>();
+    if (string_value.find('\0') != std::string::npos) {
+      return invalid("config", "the value of '" + name + "' contains NUL");
+    }
+    config.config_values[name] = string_value;
+  }
+  return {};
+}
+
 using FieldParser =
     std::function<Result<void>(const json&, FunctionConfig&, const ConfigBounds&)>;
 
@@ -211,6 +244,14 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
          config.http_max_concurrent_requests = static_cast<uint32_t>(*count);
          return {};
        }},
+      {"keyvalue",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return parse_keyvalue(value, config);
+       }},
+      {"config",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return parse_config_values(value, config);
+       }},
       {"max_concurrency",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
          auto count = integer_in(value, "max_concurrency", 1, kMaxConcurrency);
@@ -267,6 +308,8 @@ std::string function_config_json(const FunctionConfig& config) {
     document["http_max_concurrent_requests"] = *config.http_max_concurrent_requests;
   }
   if (config.max_concurrency) document["max_concurrency"] = *config.max_concurrency;
+  if (!config.keyvalue.empty()) document["keyvalue"] = config.keyvalue;
+  if (!config.config_values.empty()) document["config"] = config.config_values;
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -277,6 +320,7 @@ runtime::InvocationOptions apply_function_config(const FunctionConfig& config,
   if (config.max_output_bytes) options.max_output_bytes = *config.max_output_bytes;
   if (config.fuel) options.fuel = *config.fuel;
   options.env.assign(config.env.begin(), config.env.end());
+  options.config.assign(config.config_values.begin(), config.config_values.end());
   runtime::OutboundHttpOptions& http = options.outbound_http;
   http.allowed_origins = config.allowed_hosts;
   if (config.http_connect_timeout) http.connect_timeout = *config.http_connect_timeout;

@@ -33,6 +33,11 @@ struct FunctionConfig {
   // Executions of this function running at once on one node; more are
   // refused with kThrottled (429). Unset: bounded only by the worker pool.
   std::optional<uint32_t> max_concurrency;
+  // The key-value stores of its bucket the function may open through
+  // wasi:keyvalue ("keyvalue": ["default"]); none unless listed.
+  std::vector<std::string> keyvalue;
+  // What wasi:config/store serves it ("config": {"greeting": "Hi"}).
+  std::map<std::string, std::string> config_values;
 };
 
 // What a config may ask for on this server.
@@ -51,7 +56,9 @@ Result<FunctionConfig> parse_function_config(std::string_view json, const Config
 // The JSON document of `config` (what GET /config returns and what is stored).
 std::string function_config_json(const FunctionConfig& config);
 
-// `defaults` with the config's limits, environment and outgoing HTTP policy.
+// `defaults` with the config's limits, environment, outgoing HTTP policy and
+// wasi:config values (the key-value grants are applied by the caller, which
+// knows the bucket).
 runtime::InvocationOptions apply_function_config(const FunctionConfig& config,
                                                  runtime::InvocationOptions defaults);
 

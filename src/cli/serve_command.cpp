@@ -15,6 +15,7 @@
 
 #include "runtime/engine.h"
 #include "server/bootstrap.h"
+#include "state/open_state_database.h"
 #include "storage/local/local_store.h"
 
 namespace wasmfaas::cli {
@@ -137,7 +138,10 @@ int serve(ServeCommandOptions options) {
   auto engine = runtime::Engine::create(options.engine);
   if (!engine) return fail("cannot create the engine", engine.error());
 
-  auto created = server::Server::create(options.config, **store, **engine);
+  auto state = state::open_state_database(options.state, options.data_dir);
+  if (!state) return fail("cannot open the state database", state.error());
+
+  auto created = server::Server::create(options.config, **store, **engine, state->get());
   if (!created) return fail("cannot set up the server", created.error());
   server::Server& server = **created;
   // First start: small examples (C, Rust, C++: fast to compile) before
@@ -165,7 +169,7 @@ int serve(ServeCommandOptions options) {
   std::cerr << "wasmfaas: serving on http://" << options.config.http.address << ":" << *port
             << " (store: "
             << (options.store == "s3" ? "s3 " + options.s3.endpoint : options.data_dir.string())
-            << ")" << std::endl;
+            << ", state: " << (*state)->kind() << ")" << std::endl;
 
   std::jthread background_deploy;
   if (deployment && deployment->remaining() > 0) {

@@ -16,6 +16,9 @@ struct ServeCommandOptions {
   std::filesystem::path data_dir = "./data";
   // For --store s3; empty fields come from the AWS_* environment variables.
   storage::S3Config s3;
+  // The state database (key-value data): "" or "sqlite" for state.db in
+  // data_dir, "sqlite:PATH", or a "postgres://..." connection URI.
+  std::string state;
   // Deployed into the bucket `functions` when that bucket does not exist yet.
   std::optional<std::filesystem::path> deploy_dir;
   unsigned drain_seconds = 10;

@@ -61,6 +61,8 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   upload_mb_ = limits.max_upload_bytes >> 20;
   memory_cache_mb_ = config.compiled.memory_bytes >> 20;
   pipeline_timeout_ms_ = config.pipelines.total_timeout.count();
+  kv_max_value_kb_ = config.keyvalue.max_value_bytes >> 10;
+  kv_bucket_max_mb_ = config.keyvalue.bucket_max_bytes >> 20;
   // Unset unless a flag, WASMFAAS_S3_REGION or the file names one; finish()
   // then takes AWS_REGION, AWS_DEFAULT_REGION or us-east-1.
   o.s3.region.clear();
@@ -156,6 +158,27 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
                "Wall-clock limit of a whole pipeline run")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  // State for functions (wasi:keyvalue).
+  c.add_option("--state", o.state,
+               "State database for key-value stores: \"sqlite\" (state.db in --data-dir), "
+               "sqlite:PATH, or postgres://user@host:port/db for several nodes")
+      ->capture_default_str();
+  c.add_option("--kv-max-key-bytes", config.keyvalue.max_key_bytes, "Longest key-value key (bytes)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  c.add_option("--kv-max-value-kb", kv_max_value_kb_, "Largest key-value value (KiB)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64 * 1024));
+  c.add_option("--kv-list-max-keys", config.keyvalue.max_list_keys,
+               "Most keys in one list page (and in one batch operation)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  c.add_option("--kv-bucket-max-mb", kv_bucket_max_mb_,
+               "Key-value data one bucket may hold, keys plus values (MiB; 0: no limit)")
+      ->capture_default_str();
+  c.add_option("--kv-bucket-max-keys", config.keyvalue.bucket_max_keys,
+               "Keys one bucket may hold across its stores (0: no limit)")
+      ->capture_default_str();
   // Access control.
   c.add_option("--token", token_lines_,
                "API token as name:scope:sha256[:bucket,...] (scope admin or invoke; the hash "
@@ -269,6 +292,9 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.http.limits.max_body_bytes = body_kb_ << 10;
   config.http.limits.max_upload_bytes = upload_mb_ << 20;
   config.pipelines.total_timeout = std::chrono::milliseconds(pipeline_timeout_ms_);
+  config.keyvalue.max_value_bytes = kv_max_value_kb_ << 10;
+  config.keyvalue.bucket_max_bytes = kv_bucket_max_mb_ << 20;
+  config.keyvalue.max_batch_keys = config.keyvalue.max_list_keys;
   config.store_backend = options.store;
   config.metrics = !no_metrics_;
   for (const std::string& line : token_lines_) {

@@ -55,6 +55,8 @@ class ServeSettings {
   size_t upload_mb_ = 0;
   size_t memory_cache_mb_ = 0;
   int64_t pipeline_timeout_ms_ = 0;
+  size_t kv_max_value_kb_ = 0;
+  uint64_t kv_bucket_max_mb_ = 0;
   std::vector<std::string> token_lines_;
 };
 

@@ -24,6 +24,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kQuotaExceeded: return "quota_exceeded";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
@@ -44,7 +45,7 @@ std::vector<std::string_view> all_error_names() {
         reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
         reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
-        reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded, reason::kStoreNotGranted}) {
+        reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded}) {
     names.push_back(name);
   }
   return names;

@@ -30,6 +30,7 @@ enum class ErrorCode {
   kMethodNotAllowed,  // the route exists, not with this method
   kUnauthenticated,   // no credentials, or ones nobody issued
   kPermissionDenied,  // valid credentials that do not cover the request
+  kQuotaExceeded,     // a bucket's stored data would pass its quota
   kInternal,          // a bug or an unexpected host failure (stays last)
 };
 
@@ -58,7 +59,6 @@ inline constexpr std::string_view kInvalidUtf8Output = "invalid_utf8_output";
 inline constexpr std::string_view kKeyNotFound = "key_not_found";
 inline constexpr std::string_view kKeyValueQuotaExceeded = "kv_quota_exceeded";
 inline constexpr std::string_view kKeyValueLimitExceeded = "kv_limit_exceeded";
-inline constexpr std::string_view kStoreNotGranted = "store_not_granted";
 }  // namespace reason
 
 // An expected failure, carried as a value. Cheap to move; not thread-bound.

@@ -43,6 +43,15 @@ inline constexpr char kCacheEntriesHelp[] = "Compiled functions held in memory";
 inline constexpr char kStoreDuration[] = "wasmfaas_store_operation_duration_seconds";
 inline constexpr char kStoreDurationHelp[] = "Latency of object store operations";
 
+// Key-value stores (labels: bucket, store, operation, outcome =
+// ok|invalid|limit|quota|denied|error; latency by backend, operation).
+inline constexpr char kKeyValueOperations[] = "wasmfaas_kv_operations_total";
+inline constexpr char kKeyValueOperationsHelp[] =
+    "Key-value operations by store, operation and outcome";
+inline constexpr char kKeyValueDuration[] = "wasmfaas_kv_operation_duration_seconds";
+inline constexpr char kKeyValueDurationHelp[] =
+    "Latency of key-value operations in the state database";
+
 // Worker pools (label: pool = exec|storage).
 inline constexpr char kQueueDepth[] = "wasmfaas_queue_depth";
 inline constexpr char kQueueDepthHelp[] = "Tasks waiting for a worker";

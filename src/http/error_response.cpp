@@ -27,6 +27,7 @@ beast_http::status status_for(ErrorCode code) {
     case ErrorCode::kMethodNotAllowed: return status::method_not_allowed;
     case ErrorCode::kUnauthenticated: return status::unauthorized;
     case ErrorCode::kPermissionDenied: return status::forbidden;
+    case ErrorCode::kQuotaExceeded: return status::insufficient_storage;
     case ErrorCode::kInternal: return status::internal_server_error;
   }
   return status::internal_server_error;

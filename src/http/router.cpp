@@ -44,6 +44,7 @@ Router::Router(RouterDependencies dependencies) : deps_(dependencies) {
   add_config_routes(table_, deps_);
   add_exec_routes(table_, deps_);
   add_pipeline_routes(table_, deps_);
+  add_keyvalue_routes(table_, deps_);
 }
 
 bool Router::is_upload(const Request& header) const {

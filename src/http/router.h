@@ -31,6 +31,8 @@ struct RouterDependencies {
   const metrics::Registry* registry = nullptr;
   // Optional: GET /logs serves it.
   const api::InvocationLog* invocation_log = nullptr;
+  // Optional: the /kv routes serve it (404 without).
+  keyvalue::KeyValueService* keyvalue = nullptr;
   // Optional, labels route, method, status / route.
   metrics::Family<metrics::Counter>* requests = nullptr;
   metrics::Family<metrics::Histogram>* request_durations = nullptr;

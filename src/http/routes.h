@@ -11,5 +11,6 @@ void add_file_routes(RouteTable& table, const RouterDependencies& deps);        
 void add_config_routes(RouteTable& table, const RouterDependencies& deps);      // routes_config.cpp
 void add_exec_routes(RouteTable& table, const RouterDependencies& deps);        // routes_exec.cpp
 void add_pipeline_routes(RouteTable& table, const RouterDependencies& deps);    // routes_pipeline.cpp
+void add_keyvalue_routes(RouteTable& table, const RouterDependencies& deps);    // routes_kv.cpp
 
 }  // namespace wasmfaas::http

@@ -113,11 +113,12 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
     return make_error(ErrorCode::kInternal,
                       "cannot add WASI preview 2 to the linker: " + added.err().message());
   }
-  // wasi:http for functions that import it, each store's requests subject
-  // to its own policy (runtime-capi/src/outbound_http.rs): the C API's
-  // wasmtime_component_linker_add_wasi_http would let any request out.
-  if (!wasmfaas_component_linker_add_wasi_http(linker.capi())) {
-    return make_error(ErrorCode::kInternal, "cannot add wasi:http to the linker");
+  // wasi:http (each store's requests subject to its own policy: the C API's
+  // wasmtime_component_linker_add_wasi_http would let any request out),
+  // wasi:keyvalue and wasi:config, for functions that import them
+  // (runtime-capi/src/host_linker.rs).
+  if (!wasmfaas_component_linker_add_host(linker.capi())) {
+    return make_error(ErrorCode::kInternal, "cannot add the host interfaces to the linker");
   }
   // Only what changes generated code belongs in the fingerprint.
   const std::string fingerprint =

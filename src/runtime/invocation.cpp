@@ -10,6 +10,7 @@
 
 #include "common/utf8.h"
 #include "runtime/error_translation.h"
+#include "runtime/keyvalue_bridge.h"
 #include "runtime/log_capture.h"
 #include "runtime/wasmtime_handles.h"
 
@@ -41,9 +42,10 @@ uint64_t to_ms(std::chrono::milliseconds duration) {
   return static_cast<uint64_t>(std::max<int64_t>(duration.count(), 0));
 }
 
-// Installs the store's wasi:http policy (after its WASI context is set).
-void set_http_policy(wasmtime::Store& store, const OutboundHttpOptions& http,
-                     std::chrono::milliseconds invocation_timeout) {
+// Installs the store's host state: its wasi:http policy, key-value host and
+// config values (right after its WASI context is set).
+bool init_host(wasmtime::Store& store, const InvocationOptions& options) {
+  const OutboundHttpOptions& http = options.outbound_http;
   std::vector<const char*> origins;
   origins.reserve(http.allowed_origins.size());
   for (const std::string& origin : http.allowed_origins) origins.push_back(origin.c_str());
@@ -52,10 +54,19 @@ void set_http_policy(wasmtime::Store& store, const OutboundHttpOptions& http,
       origins.size(),
       to_ms(http.connect_timeout),
       to_ms(http.first_byte_timeout),
-      to_ms(std::min(http.total_timeout, invocation_timeout)),
+      to_ms(std::min(http.total_timeout, options.timeout)),
       http.max_response_bytes,
       http.max_concurrent_requests};
-  wasmfaas_store_set_http_policy(store.capi(), &policy);
+  const wasmfaas_kv_host_t keyvalue{options.keyvalue, handle_keyvalue_request};
+  std::vector<const char*> config_keys;
+  std::vector<const char*> config_values;
+  for (const auto& [key, value] : options.config) {
+    config_keys.push_back(key.c_str());
+    config_values.push_back(value.c_str());
+  }
+  const wasmfaas_store_host_t host{&policy, options.keyvalue ? &keyvalue : nullptr,
+                                   config_keys.data(), config_values.data(), config_keys.size()};
+  return wasmfaas_store_init_host(store.capi(), &host);
 }
 
 }  // namespace
@@ -100,7 +111,9 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
   if (auto set = impl->store.context().set_wasi(std::move(wasi)); !set) {
     return make_error(ErrorCode::kInternal, "cannot set up WASI: " + set.err().message());
   }
-  set_http_policy(impl->store, options.outbound_http, options.timeout);
+  if (!init_host(impl->store, options)) {
+    return make_error(ErrorCode::kInternal, "cannot set up the store's host interfaces");
+  }
   const EngineOptions& engine_options = engine.options();
   impl->limits = EffectiveLimits{
       options.timeout, std::min(options.max_memory_bytes, engine_options.max_memory_bytes),

@@ -15,6 +15,7 @@ namespace wasmfaas::runtime {
 
 class CompiledFunction;
 class Engine;
+class KeyValueHost;
 
 // What a function may do over wasi:http (outgoing requests only). A request
 // leaves only to an origin of `allowed_origins` and never to a link-local or
@@ -57,6 +58,11 @@ struct InvocationOptions {
   // The environment variables the guest sees (and nothing else of the host's).
   std::vector<std::pair<std::string, std::string>> env;
   OutboundHttpOptions outbound_http;
+  // The key-value stores of wasi:keyvalue (not owned; must outlive the
+  // Invocation). Null: every store the guest opens is access-denied.
+  KeyValueHost* keyvalue = nullptr;
+  // What wasi:config/store serves the guest.
+  std::vector<std::pair<std::string, std::string>> config;
 };
 
 // What the guest printed, bounded by InvocationOptions::max_log_bytes.
@@ -75,7 +81,8 @@ struct InvocationTimings {
 // One call of a function in a fresh sandbox: its own store, WASI context and
 // instance, none of which outlive the object (the per-request lifetime). The
 // sandbox gets no files, arguments, stdin or sockets, only the environment of
-// InvocationOptions::env and the outgoing HTTP its policy allows; stdout and
+// InvocationOptions::env, the outgoing HTTP its policy allows, the key-value
+// stores its KeyValueHost grants and its wasi:config values; stdout and
 // stderr are captured. Single use and not thread-safe; it may be moved to
 // another thread between calls.
 class Invocation {

@@ -57,28 +57,33 @@ api::ConfigBounds bounds_of(const runtime::Engine& engine) {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::create(ServerConfig config, storage::ObjectStore& store,
-                                               const runtime::Engine& engine) {
+                                               const runtime::Engine& engine,
+                                               state::StateDatabase* state) {
   if (auto prepared = prepare_store(config, store); !prepared) {
     return std::unexpected(prepared.error());
   }
   auto compiled = cache::CompiledFunctions::create(engine, config.compiled);
   if (!compiled) return std::unexpected(compiled.error());
   return std::unique_ptr<Server>(
-      new Server(std::move(config), store, engine, std::move(*compiled)));
+      new Server(std::move(config), store, engine, state, std::move(*compiled)));
 }
 
 Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
-               std::unique_ptr<cache::CompiledFunctions> compiled)
+               state::StateDatabase* state, std::unique_ptr<cache::CompiledFunctions> compiled)
     : config_(std::move(config)),
       server_metrics_(registry_, config_.metrics_max_functions),
       invocation_log_(config_.logs_per_function, config_.logs_max_functions),
       access_(config_.access),
       store_(store, config_.store_backend, server_metrics_.store_durations),
       compiled_(std::move(compiled)),
+      keyvalue_(state ? std::make_unique<keyvalue::KeyValueService>(*state, config_.keyvalue,
+                                                                    keyvalue_metrics())
+                      : nullptr),
       system_bucket_(config_.system_bucket),
       versions_(store_, config_.freshness_window),
       configs_(store_, system_bucket_),
-      deployments_(store_, *compiled_, versions_, configs_, system_bucket_, bounds_of(engine)),
+      deployments_(store_, *compiled_, versions_, configs_, system_bucket_, bounds_of(engine),
+                   keyvalue_.get()),
       execution_(store_, engine, *compiled_, versions_, configs_, system_bucket_,
                  execution_options()),
       pipelines_(store_, execution_, system_bucket_, config_.pipelines),
@@ -94,6 +99,7 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
 api::ExecutionOptions Server::execution_options() {
   api::ExecutionOptions options = config_.execution;
   options.reporting.log = config_.logs_per_function > 0 ? &invocation_log_ : nullptr;
+  options.keyvalue = keyvalue_.get();
   if (config_.metrics) {
     options.reporting.executions = &server_metrics_.executions;
     options.reporting.durations = &server_metrics_.execution_durations;
@@ -102,10 +108,16 @@ api::ExecutionOptions Server::execution_options() {
   return options;
 }
 
+keyvalue::KeyValueMetrics Server::keyvalue_metrics() {
+  if (!config_.metrics) return {};
+  return {&server_metrics_.keyvalue_operations, &server_metrics_.keyvalue_durations};
+}
+
 http::RouterDependencies Server::router_dependencies() {
   http::RouterDependencies dependencies{deployments_, execution_, pipelines_, exec_pool_,
                                         storage_pool_};
   dependencies.invocation_log = &invocation_log_;
+  dependencies.keyvalue = keyvalue_.get();
   dependencies.access_log = config_.log.get();
   dependencies.access = &access_;
   if (config_.metrics) {

@@ -21,8 +21,11 @@
 #include "http/access_control.h"
 #include "http/http_server.h"
 #include "http/router.h"
+#include "keyvalue/keyvalue_limits.h"
+#include "keyvalue/keyvalue_service.h"
 #include "runtime/engine.h"
 #include "server/server_metrics.h"
+#include "state/state_database.h"
 #include "storage/instrumented_store.h"
 #include "storage/object_store.h"
 
@@ -60,6 +63,8 @@ struct ServerConfig {
   size_t metrics_max_functions = 500;
   // false: nothing is recorded and /metrics answers 404 (to measure the cost).
   bool metrics = true;
+  // Bounds of key-value operations (used when a state database is given).
+  keyvalue::KeyValueLimits keyvalue;
   // API tokens; none: every request is allowed (loopback only, see serve).
   http::AccessControlOptions access;
   // JSON-lines log (access log at info, exceptions thrown by pool tasks at
@@ -78,8 +83,11 @@ class Server {
   // Prepares the system bucket and moves legacy metadata into it first.
   // kInternal when the compiled-code cache directory cannot be used; the
   // store's error when it cannot be prepared.
+  // `state` (borrowed, may be null) keeps key-value data; without one,
+  // functions can open no store and the /kv routes answer 404.
   static Result<std::unique_ptr<Server>> create(ServerConfig config, storage::ObjectStore& store,
-                                                const runtime::Engine& engine);
+                                                const runtime::Engine& engine,
+                                                state::StateDatabase* state = nullptr);
 
   // Stops (if still serving) and finishes the pools' tasks while the
   // network's io_context still exists: a task's reply holds its session.
@@ -97,6 +105,8 @@ class Server {
   api::DeploymentService& deployments() { return deployments_; }
   api::ExecutionService& execution() { return execution_; }
   api::PipelineService& pipelines() { return pipelines_; }
+  // Null without a state database.
+  keyvalue::KeyValueService* keyvalue() { return keyvalue_.get(); }
   const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
   const metrics::Registry& metrics() const { return registry_; }
   const http::Router& router() const { return router_; }
@@ -104,10 +114,11 @@ class Server {
 
  private:
   Server(ServerConfig config, storage::ObjectStore& store, const runtime::Engine& engine,
-         std::unique_ptr<cache::CompiledFunctions> compiled);
+         state::StateDatabase* state, std::unique_ptr<cache::CompiledFunctions> compiled);
   // The execution options with the reporting hooks of this server filled in.
   api::ExecutionOptions execution_options();
   http::RouterDependencies router_dependencies();
+  keyvalue::KeyValueMetrics keyvalue_metrics();
 
   ServerConfig config_;
   metrics::Registry registry_;
@@ -116,6 +127,7 @@ class Server {
   http::AccessControl access_;
   storage::InstrumentedStore store_;
   std::unique_ptr<cache::CompiledFunctions> compiled_;
+  std::unique_ptr<keyvalue::KeyValueService> keyvalue_;  // null without a state database
   const api::SystemBucket system_bucket_;
   api::FunctionVersions versions_;
   api::FunctionConfigs configs_;

@@ -11,6 +11,14 @@
 namespace wasmfaas::server {
 namespace {
 
+// A key-value operation takes microseconds on SQLite: finer low buckets.
+std::vector<double> keyvalue_duration_buckets() {
+  std::vector<double> bounds = {0.00001, 0.000025};
+  for (double bound : metrics::duration_buckets()) bounds.push_back(bound);
+  return bounds;
+}
+
+
 namespace names = metrics::names;
 using metrics::Sample;
 
@@ -66,7 +74,14 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
       instances_in_use(registry.gauge(names::kInstancesInUse, names::kInstancesInUseHelp).with({})),
       store_durations(registry.histogram(names::kStoreDuration, names::kStoreDurationHelp,
                                          {"backend", "operation", "result"},
-                                         metrics::duration_buckets())) {}
+                                         metrics::duration_buckets())),
+      keyvalue_operations(registry.counter(names::kKeyValueOperations,
+                                           names::kKeyValueOperationsHelp,
+                                           {"bucket", "store", "operation", "outcome"},
+                                           max_function_series)),
+      keyvalue_durations(registry.histogram(names::kKeyValueDuration,
+                                            names::kKeyValueDurationHelp, {"backend", "operation"},
+                                            keyvalue_duration_buckets())) {}
 
 void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_pool,
                             const WorkerPool& storage_pool,

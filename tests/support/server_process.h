@@ -14,10 +14,13 @@
 
 namespace wasmfaas::testing {
 
-// Compiled code is cached in "<data_dir>-cache".
+// Compiled code is cached in "<data_dir>-cache". `extra_args` are more
+// flags of `serve` (its stderr is read only until it serves: keep the log
+// quiet, e.g. --log-level warn, when it runs many requests).
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::filesystem::path& data_dir) {
+  explicit ServerProcess(const std::filesystem::path& data_dir,
+                         const std::vector<std::string>& extra_args = {}) {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = fork();
@@ -26,8 +29,14 @@ class ServerProcess {
       close(pipe_fds[0]);
       const std::string data = data_dir.string();
       const std::string cache = data + "-cache";
-      execl(WASMFAAS_BINARY, WASMFAAS_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir",
-            data.c_str(), "--code-cache-dir", cache.c_str(), static_cast<char*>(nullptr));
+      std::vector<std::string> args = {WASMFAAS_BINARY, "serve",     "--listen",
+                                       "127.0.0.1:0",   "--data-dir", data,
+                                       "--code-cache-dir", cache};
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
+      std::vector<char*> argv;
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(WASMFAAS_BINARY, argv.data());
       _exit(127);
     }
     close(pipe_fds[1]);

@@ -2,7 +2,8 @@
 // Test support: a whole wasmfaas server in-process on an ephemeral port,
 // over the embedded LocalStore in a temp directory or an S3Store on a real
 // S3 server (versitygw) started for it or shared with other test servers,
-// and the shared engine.
+// and the shared engine. Key-value data goes to a SQLite state database in
+// its temp directory unless the test passes a state database of its own.
 
 #include <filesystem>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "server/server.h"
+#include "state/open_state_database.h"
 #include "storage/local/local_store.h"
 #include "support/components.h"
 #include "support/temp_dir.h"
@@ -22,6 +24,13 @@ class TestServer {
  public:
   // On a LocalStore of its own (a data directory serves one store at a time).
   explicit TestServer(server::ServerConfig config = {}) {
+    store_ = open_local_store();
+    start(std::move(config));
+  }
+
+  // On a LocalStore of its own, with key-value data in `state` (which must
+  // outlive it), e.g. a PostgreSQL database shared with other servers.
+  TestServer(server::ServerConfig config, state::StateDatabase& state) : state_(&state) {
     store_ = open_local_store();
     start(std::move(config));
   }
@@ -69,6 +78,7 @@ class TestServer {
   // gateway) and the store talking to it.
   VersityGateway* gateway() { return gateway_.get(); }
   storage::S3Store* s3_store() { return s3_store_; }
+  state::StateDatabase& state() { return *state_; }
 
  private:
   std::unique_ptr<storage::ObjectStore> open_local_store() {
@@ -79,7 +89,15 @@ class TestServer {
 
   void start(server::ServerConfig config) {
     config.http.port = 0;
-    server_ = std::move(*server::Server::create(config, *store_, shared_engine()));
+    if (!state_) {
+      auto opened = state::open_state_database("sqlite", dir_.path());
+      if (!opened) throw std::runtime_error(opened.error().message);
+      own_state_ = std::move(*opened);
+      state_ = own_state_.get();
+    }
+    auto created = server::Server::create(config, *store_, shared_engine(), state_);
+    if (!created) throw std::runtime_error(created.error().message);
+    server_ = std::move(*created);
     auto port = server_->start();
     if (!port) throw std::runtime_error(port.error().message);
     port_ = *port;
@@ -89,6 +107,8 @@ class TestServer {
   std::unique_ptr<VersityGateway> gateway_;
   std::unique_ptr<storage::ObjectStore> store_;
   storage::S3Store* s3_store_ = nullptr;
+  std::unique_ptr<state::StateDatabase> own_state_;
+  state::StateDatabase* state_ = nullptr;
   std::unique_ptr<server::Server> server_;
   uint16_t port_ = 0;
 };
