@@ -157,18 +157,26 @@ END $$;
 CREATE FUNCTION wasmfaas_kv_remove_many(p_bucket text, p_store text, p_keys text[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  removed_bytes bigint;
-  removed_keys bigint;
+  one_key text;
+  size bigint;
+  removed_bytes bigint := 0;
+  removed_keys bigint := 0;
 BEGIN
   PERFORM 1 FROM wasmfaas_kv_usage u WHERE u.bucket = p_bucket FOR UPDATE;
   IF NOT FOUND THEN
     RETURN;  -- entries are only written together with their bucket's usage row
   END IF;
-  WITH removed AS (
+  -- Key by key: an equality on the whole primary key is an index lookup
+  -- whatever the table's statistics say (= ANY may become a filter).
+  FOREACH one_key IN ARRAY p_keys LOOP
     DELETE FROM wasmfaas_kv_entries e
-      WHERE e.bucket = p_bucket AND e.store = p_store AND e.key = ANY (p_keys)
-      RETURNING octet_length(e.key) + octet_length(e.value) AS size)
-  SELECT coalesce(sum(size), 0), count(*) INTO removed_bytes, removed_keys FROM removed;
+      WHERE e.bucket = p_bucket AND e.store = p_store AND e.key = one_key
+      RETURNING octet_length(e.key) + octet_length(e.value) INTO size;
+    IF FOUND THEN
+      removed_bytes := removed_bytes + size;
+      removed_keys := removed_keys + 1;
+    END IF;
+  END LOOP;
   IF removed_keys > 0 THEN
     UPDATE wasmfaas_kv_usage u
       SET bytes = u.bytes - removed_bytes, keys = u.keys - removed_keys

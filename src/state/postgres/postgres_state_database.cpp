@@ -3,7 +3,6 @@
 #include <array>
 #include <limits>
 #include <sstream>
-#include <unordered_map>
 
 #include "state/counter.h"
 #include "state/key_range.h"
@@ -30,10 +29,13 @@ const PgStatement kIncrement{
     "wasmfaas_increment",
     "SELECT wasmfaas_kv_increment($1::text, $2::text, $3::text, $4::bigint, $5::bigint,"
     " $6::bigint)"};
+// The position (1-based) and value of each key found; a lookup per key on
+// the primary key, whatever the statistics (= ANY may become a filter).
 const PgStatement kGetMany{
     "wasmfaas_get_many",
-    "SELECT key, value FROM wasmfaas_kv_entries"
-    " WHERE bucket = $1::text AND store = $2::text AND key = ANY ($3::text[])"};
+    "SELECT k.position, e.value FROM unnest($3::text[]) WITH ORDINALITY AS k (key, position)"
+    " JOIN LATERAL (SELECT value FROM wasmfaas_kv_entries"
+    "   WHERE bucket = $1::text AND store = $2::text AND key = k.key) e ON true"};
 const PgStatement kSetMany{
     "wasmfaas_set_many",
     "SELECT wasmfaas_kv_set_many($1::text, $2::text, $3::text[], $4::bytea[], $5::bigint,"
@@ -228,10 +230,14 @@ Result<std::vector<std::optional<std::string>>> PostgresStateDatabase::get_many(
         kGetMany, PgParams().text(store.bucket).text(store.store).text_array(views));
   });
   if (!rows) return std::unexpected(rows.error());
-  std::unordered_map<std::string_view, std::string_view> found;
-  for (int row = 0; row < rows->size(); ++row) found.emplace(rows->bytes(row, 0), rows->bytes(row, 1));
-  for (size_t index = 0; index < keys.size(); ++index) {
-    if (auto hit = found.find(keys[index]); hit != found.end()) values[index] = std::string(hit->second);
+  for (int row = 0; row < rows->size(); ++row) {
+    const int64_t position = rows->int64(row, 0);
+    if (position < 1 || static_cast<uint64_t>(position) > keys.size()) {
+      return make_error(ErrorCode::kInternal, "PostgreSQL state database: get_many answered key " +
+                                                  std::to_string(position) + " of " +
+                                                  std::to_string(keys.size()));
+    }
+    values[static_cast<size_t>(position - 1)] = std::string(rows->bytes(row, 1));
   }
   return values;
 }
