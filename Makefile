@@ -45,6 +45,7 @@ bench: build
 	  $(BUILD_DIR)/bench/invoke_loop $(BUILD_DIR)/functions/hello.wasm '{"name":"World"}' 20000 --no-guard-pages
 	@echo "== pipelines ==" && $(BUILD_DIR)/bench/pipeline_steps $(BUILD_DIR)/test-components/fixture_echo.wasm 8
 	@echo "== observability overhead ==" && bench/metrics_overhead.sh 8 1
+	@echo "== state database: SQLite and PostgreSQL ==" && bench/state_ops.sh
 
 # Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (Wasmtime itself is Rust and not instrumented). Not part of `make test`.

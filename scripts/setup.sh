@@ -65,7 +65,27 @@ install_go_tool() {
   echo "$version" > "$stamp"
 }
 
+# The PostgreSQL server programs (initdb, postgres) the state database tests
+# start: Debian keeps them in /usr/lib/postgresql/<major>/bin, off the PATH.
+find_postgres_bin_dir() {
+  local dir
+  dir=$(pg_config --bindir 2>/dev/null || true)
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ]; then
+    echo "$dir"
+    return
+  fi
+  for dir in $(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/postgres" ]; then
+      echo "$dir"
+      return
+    fi
+  done
+  log "initdb and postgres not found (Debian package postgresql)"
+  exit 1
+}
+
 install_apt_packages "${APT_PACKAGES[@]}"
+POSTGRES_BIN_DIR=$(find_postgres_bin_dir)
 check_rust
 install_cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 install_cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" wit-bindgen
@@ -111,6 +131,7 @@ set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
 set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
 set(VERSITYGW "$CACHE_DIR/tools/bin/versitygw")
 set(TEST_PYTHON "$TEST_VENV/bin/python3")
+set(POSTGRES_BIN_DIR "$POSTGRES_BIN_DIR")
 CMAKE
 # Rewrite only on change, so that CMake does not reconfigure needlessly.
 if cmp -s "$DEPS_FILE.tmp" "$DEPS_FILE"; then rm "$DEPS_FILE.tmp"; else mv "$DEPS_FILE.tmp" "$DEPS_FILE"; fi

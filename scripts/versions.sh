@@ -14,6 +14,7 @@ APT_PACKAGES=(
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
+  libsqlite3-dev libpq-dev postgresql
 )
 
 # Only for `make fuzz` (libFuzzer and the sanitizer runtimes for clang-19).

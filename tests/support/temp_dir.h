@@ -10,8 +10,10 @@ namespace wasmfaas::testing {
 // A fresh directory under the system temp dir, removed with the object.
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "wasmfaas-test-XXXXXX").string();
+  TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+  // A fresh directory under `parent` instead.
+  explicit TempDir(const std::filesystem::path& parent) {
+    std::string pattern = (parent / "wasmfaas-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {

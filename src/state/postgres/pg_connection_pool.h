@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "state/postgres/pg_connection.h"
+
+namespace wasmfaas::state {
+
+// At most `size` connections to one database, opened when first needed and
+// kept. acquire() lends one for one operation; a caller finding all of them
+// lent waits (up to `wait`) for one to come back. A connection that is
+// broken when it comes back is closed, so the next caller opens a new one.
+// Thread-safe. Outlives every Lease it hands out.
+class PgConnectionPool {
+ public:
+  PgConnectionPool(std::string url, size_t size, std::chrono::milliseconds wait);
+  ~PgConnectionPool();
+  PgConnectionPool(const PgConnectionPool&) = delete;
+  PgConnectionPool& operator=(const PgConnectionPool&) = delete;
+
+  // A connection lent to one caller, given back when the lease goes.
+  class Lease {
+   public:
+    Lease(PgConnectionPool& pool, std::unique_ptr<PgConnection> connection)
+        : pool_(&pool), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    PgConnection& operator*() const { return *connection_; }
+    PgConnection* operator->() const { return connection_.get(); }
+
+   private:
+    PgConnectionPool* pool_;
+    std::unique_ptr<PgConnection> connection_;
+  };
+
+  // kUnavailable when no connection can be opened or none comes back in time.
+  Result<Lease> acquire();
+
+  // Takes an open connection in (the one that ran the migrations), if the
+  // pool has room for it.
+  void adopt(std::unique_ptr<PgConnection> connection);
+
+  size_t size() const { return size_; }
+
+ private:
+  void give_back(std::unique_ptr<PgConnection> connection);
+
+  const std::string url_;
+  const size_t size_;
+  const std::chrono::milliseconds wait_;
+  std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<PgConnection>> idle_;
+  size_t open_ = 0;  // idle, lent, or being opened
+};
+
+}  // namespace wasmfaas::state
