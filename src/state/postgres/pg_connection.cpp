@@ -126,10 +126,11 @@ std::expected<std::unique_ptr<PgConnection>, PgFailure> PgConnection::connect(
   PQsetNoticeProcessor(raw, drop_notice, nullptr);
   const char* encoding = PQparameterStatus(raw, "server_encoding");
   if (encoding == nullptr || std::string_view(encoding) != "UTF8") {
-    return std::unexpected(PgFailure{
-        "", std::string("the database's encoding is ") + (encoding ? encoding : "unknown") +
-                ", not UTF8 (create it with ENCODING 'UTF8')",
-        "", false});
+    return std::unexpected(PgFailure{"",
+                                     std::string("the database's encoding is ") +
+                                         (encoding ? encoding : "unknown") +
+                                         ", not UTF8 (create it with ENCODING 'UTF8')",
+                                     "", false});
   }
   return connection;
 }
@@ -186,8 +187,8 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
     lengths.push_back(static_cast<int>(value.size()));
   }
   PGresult* result =
-      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()),
-                     pointers.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
+      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()), pointers.data(),
+                     lengths.data(), formats.data(), /*resultFormat=*/1);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return std::unexpected(failure_of(result));

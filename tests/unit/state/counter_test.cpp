@@ -15,7 +15,8 @@ TEST(CounterTest, ParsesOnlyDecimalInt64) {
   EXPECT_EQ(parse_counter("007"), 7);
   EXPECT_EQ(parse_counter("9223372036854775807"), std::numeric_limits<int64_t>::max());
   EXPECT_EQ(parse_counter("-9223372036854775808"), std::numeric_limits<int64_t>::min());
-  for (const char* text : {"", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "abc", "9223372036854775808"}) {
+  for (const char* text :
+       {"", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "abc", "9223372036854775808"}) {
     EXPECT_EQ(parse_counter(text), std::nullopt) << "'" << text << "'";
   }
 }

@@ -30,9 +30,9 @@ TEST(KeyRangeTest, SuccessorIncrementsTheLastCodePoint) {
 
 TEST(KeyRangeTest, TheRangeHoldsExactlyTheKeysWithThePrefix) {
   std::mt19937 random(7);
-  const std::vector<std::string> pieces = {"a", "b", "\x7f", "\u00e9", "\u07ff", "\u0800",
-                                           "\ud7ff", "\ue000", "\uffff", "\U00010000",
-                                           "\U0010FFFF", ""};
+  const std::vector<std::string> pieces = {"a",      "b",          "\x7f",       "\u00e9",
+                                           "\u07ff", "\u0800",     "\ud7ff",     "\ue000",
+                                           "\uffff", "\U00010000", "\U0010FFFF", ""};
   auto make = [&](int length) {
     std::string text;
     for (int index = 0; index < length; ++index) text += pieces[random() % pieces.size()];
