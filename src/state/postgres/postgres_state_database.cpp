@@ -47,7 +47,7 @@ const PgStatement kRemoveBucket{"wasmfaas_remove_bucket",
 
 // list_keys: one statement per shape of range, each a range scan of the
 // primary key that stops after limit + 1 rows.
-PgStatement list_statement(bool lower_inclusive, bool has_upper) {
+const PgStatement& list_statement(bool lower_inclusive, bool has_upper) {
   static const std::array<PgStatement, 4> statements = [] {
     std::array<PgStatement, 4> made;
     const char* names[] = {"wasmfaas_list_after", "wasmfaas_list_after_below", "wasmfaas_list_from",
@@ -180,7 +180,7 @@ Result<KeyPage> PostgresStateDatabase::list_keys(const StoreRef& store, std::str
   // One more than the page, to know whether another page follows.
   const int64_t fetch =
       clamp(limit) == std::numeric_limits<int64_t>::max() ? clamp(limit) : clamp(limit) + 1;
-  const PgStatement statement = list_statement(range.lower_inclusive, range.upper.has_value());
+  const PgStatement& statement = list_statement(range.lower_inclusive, range.upper.has_value());
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
     PgParams params;
     params.text(store.bucket).text(store.store).text(range.lower);
