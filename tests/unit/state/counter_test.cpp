@@ -7,7 +7,7 @@
 namespace wasmfaas::state {
 namespace {
 
-TEST(CounterTest, ParsesOnlyDecimalInt64) {
+TEST(StateCounterTest, ParsesOnlyDecimalInt64) {
   EXPECT_EQ(parse_counter("0"), 0);
   EXPECT_EQ(parse_counter("42"), 42);
   EXPECT_EQ(parse_counter("-7"), -7);
@@ -21,7 +21,7 @@ TEST(CounterTest, ParsesOnlyDecimalInt64) {
   }
 }
 
-TEST(CounterTest, IncrementsOrExplains) {
+TEST(StateCounterTest, IncrementsOrExplains) {
   EXPECT_EQ(incremented_counter(std::nullopt, 5).value(), 5);
   EXPECT_EQ(incremented_counter("10", -11).value(), -1);
   auto not_integer = incremented_counter("ten", 1);
