@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // Runs `operation(i)` for i in [0, count) and prints microseconds per call.
-void measure(const char* kind, const char* name, int count, const std::function<bool(int)>& operation) {
+void measure(const char* kind, const char* name, int count,
+             const std::function<bool(int)>& operation) {
   const auto start = Clock::now();
   for (int index = 0; index < count; ++index) {
     if (!operation(index)) {
@@ -60,9 +61,8 @@ int main(int argc, char** argv) {
   measure(kind, "exists", count, [&](int i) { return db.exists(store, key(i)).has_value(); });
   measure(kind, "increment", count,
           [&](int) { return db.increment(store, "counter", 1, quota).has_value(); });
-  measure(kind, "list_keys (100)", count / 10, [&](int) {
-    return db.list_keys(store, "key-", std::nullopt, 100).has_value();
-  });
+  measure(kind, "list_keys (100)", count / 10,
+          [&](int) { return db.list_keys(store, "key-", std::nullopt, 100).has_value(); });
   measure(kind, "remove", count, [&](int i) { return db.remove(store, key(i)).has_value(); });
 
   constexpr int kThreads = 8;
@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
   }
   for (auto& thread : threads) thread.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("%-8s %-22s %8.0f ops/s (8 threads, one key; result %s)\n", kind,
-              "increment", kThreads * per_thread / seconds,
+  std::printf("%-8s %-22s %8.0f ops/s (8 threads, one key; result %s)\n", kind, "increment",
+              kThreads * per_thread / seconds,
               db.get(store, "shared-counter").value().value_or("?").c_str());
   return 0;
 }

@@ -19,10 +19,10 @@ Result<int64_t> incremented_counter(const std::optional<std::string>& current, i
     const auto parsed = parse_counter(*current);
     if (!parsed) {
       // A value made only of digits (and a leading '-') is an integer out of range.
-      const bool digits = !current->empty() &&
-                          current->find_first_not_of("0123456789", (*current)[0] == '-') ==
-                              std::string::npos &&
-                          *current != "-";
+      const bool digits =
+          !current->empty() &&
+          current->find_first_not_of("0123456789", (*current)[0] == '-') == std::string::npos &&
+          *current != "-";
       return std::unexpected(digits ? counter_overflow_error(*current, delta)
                                     : not_a_counter_error());
     }

@@ -20,8 +20,8 @@ struct StateDatabaseOptions {
 //   "postgres://..." or "postgresql://..."   that PostgreSQL database (libpq URL)
 // Anything else is kInvalidArgument. The database's schema is brought up to
 // date before it is returned.
-Result<std::unique_ptr<StateDatabase>> open_state_database(std::string_view setting,
-                                                           const std::filesystem::path& data_dir,
-                                                           const StateDatabaseOptions& options = {});
+Result<std::unique_ptr<StateDatabase>> open_state_database(
+    std::string_view setting, const std::filesystem::path& data_dir,
+    const StateDatabaseOptions& options = {});
 
 }  // namespace wasmfaas::state

@@ -29,8 +29,8 @@ Result<void> check_quota(std::string_view bucket, const BucketUsage& usage,
   return {};
 }
 
-Error quota_exceeded(std::string_view bucket, std::string_view what, uint64_t used,
-                     uint64_t adding, uint64_t ceiling) {
+Error quota_exceeded(std::string_view bucket, std::string_view what, uint64_t used, uint64_t adding,
+                     uint64_t ceiling) {
   const std::string unit(what);
   return Error{ErrorCode::kResourceExhausted,
                "key-value quota of bucket '" + std::string(bucket) + "' exceeded: " +

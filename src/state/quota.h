@@ -28,7 +28,7 @@ Result<void> check_quota(std::string_view bucket, const BucketUsage& usage,
 
 // The error for a write that would take `what` ("bytes" or "keys") of
 // `bucket` from `used` past `ceiling` by adding `adding`.
-Error quota_exceeded(std::string_view bucket, std::string_view what, uint64_t used,
-                     uint64_t adding, uint64_t ceiling);
+Error quota_exceeded(std::string_view bucket, std::string_view what, uint64_t used, uint64_t adding,
+                     uint64_t ceiling);
 
 }  // namespace wasmfaas::state

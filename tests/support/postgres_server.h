@@ -56,11 +56,10 @@ class PostgresServer {
     // binds it: then it exits at once and another port is tried.
     for (int attempt = 0; attempt < 5; ++attempt) {
       port_ = free_port();
-      pid_ = spawn({std::string(WASMFAAS_POSTGRES_BIN_DIR) + "/postgres", "-D", data.string(),
-                    "-k", (dir_.path() / "socket").string(), "-p", std::to_string(port_), "-c",
-                    "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                    "full_page_writes=off", "-c", "shared_buffers=16MB", "-c",
-                    "max_connections=100"},
+      pid_ = spawn({std::string(WASMFAAS_POSTGRES_BIN_DIR) + "/postgres", "-D", data.string(), "-k",
+                    (dir_.path() / "socket").string(), "-p", std::to_string(port_), "-c",
+                    "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
+                    "-c", "shared_buffers=16MB", "-c", "max_connections=100"},
                    dir_.path() / "postgres.log");
       if (wait_until_ready()) return;
     }
@@ -86,8 +85,7 @@ class PostgresServer {
 
   // A libpq URL for `database` (user `wasmfaas`, trusted).
   std::string url(std::string_view database) const {
-    return "postgresql://wasmfaas@127.0.0.1:" + std::to_string(port_) + "/" +
-           std::string(database);
+    return "postgresql://wasmfaas@127.0.0.1:" + std::to_string(port_) + "/" + std::string(database);
   }
 
   // A new, empty UTF-8 database; returns its name.
@@ -135,7 +133,8 @@ class PostgresServer {
     for (const char* name : {"postgres", "nobody"}) {
       if (const passwd* entry = getpwnam(name)) return {entry->pw_uid, entry->pw_gid, true};
     }
-    throw std::runtime_error("running as root, and no postgres or nobody user to run PostgreSQL as");
+    throw std::runtime_error(
+        "running as root, and no postgres or nobody user to run PostgreSQL as");
   }
 
   // Gives `path` and everything under it to the server's user.
@@ -156,8 +155,8 @@ class PostgresServer {
   // system's temp directory.
   static std::filesystem::path scratch_parent() {
     constexpr unsigned long kTmpfsMagic = 0x01021994;
-    struct statfs filesystem {};
-    struct statvfs space {};
+    struct statfs filesystem{};
+    struct statvfs space{};
     if (statfs("/dev/shm", &filesystem) == 0 &&
         static_cast<unsigned long>(filesystem.f_type) == kTmpfsMagic &&
         statvfs("/dev/shm", &space) == 0 &&

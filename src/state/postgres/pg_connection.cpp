@@ -13,7 +13,17 @@ namespace {
 constexpr uint32_t kByteaOid = 17;
 constexpr uint32_t kTextOid = 25;
 
-void drop_notice(void*, const char*) {}
+// Notices are dropped, but a FATAL one arriving while the connection is
+// idle is the server ending the session (it was terminated, or is shutting
+// down): the connection is then no longer healthy, even before its end of
+// file arrives.
+void note_notice(void* closing, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity != nullptr &&
+      (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+    *static_cast<bool*>(closing) = true;
+  }
+}
 
 void append_u32(std::string& out, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
@@ -115,21 +125,29 @@ bool PgRows::boolean(int row, int column) const {
 std::expected<std::unique_ptr<PgConnection>, PgFailure> PgConnection::connect(
     const std::string& url) {
   // Settings before dbname are defaults the URL may override; the client
-  // encoding comes after it, so it always holds.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
+  // encoding comes after it, so it always holds. A server that vanished
+  // without closing the connection (a host gone, a NAT forgetting it) is
+  // noticed within half a minute instead of TCP's quarter of an hour.
+  const char* keywords[] = {"connect_timeout",
+                            "application_name",
+                            "keepalives_idle",
+                            "tcp_user_timeout",
+                            "dbname",
+                            "client_encoding",
                             nullptr};
-  const char* values[] = {"10", "wasmfaas", url.c_str(), "UTF8", nullptr};
+  const char* values[] = {"10", "wasmfaas", "30", "30000", url.c_str(), "UTF8", nullptr};
   PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) return std::unexpected(PgFailure{"", "out of memory", "", true});
   std::unique_ptr<PgConnection> connection(new PgConnection(raw));
   if (PQstatus(raw) != CONNECTION_OK) return std::unexpected(connection->failure());
-  PQsetNoticeProcessor(raw, drop_notice, nullptr);
+  PQsetNoticeReceiver(raw, note_notice, &connection->closing_);
   const char* encoding = PQparameterStatus(raw, "server_encoding");
   if (encoding == nullptr || std::string_view(encoding) != "UTF8") {
-    return std::unexpected(PgFailure{
-        "", std::string("the database's encoding is ") + (encoding ? encoding : "unknown") +
-                ", not UTF8 (create it with ENCODING 'UTF8')",
-        "", false});
+    return std::unexpected(PgFailure{"",
+                                     std::string("the database's encoding is ") +
+                                         (encoding ? encoding : "unknown") +
+                                         ", not UTF8 (create it with ENCODING 'UTF8')",
+                                     "", false});
   }
   return connection;
 }
@@ -186,8 +204,8 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
     lengths.push_back(static_cast<int>(value.size()));
   }
   PGresult* result =
-      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()),
-                     pointers.data(), lengths.data(), formats.data(), /*resultFormat=*/1);
+      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()), pointers.data(),
+                     lengths.data(), formats.data(), /*resultFormat=*/1);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return std::unexpected(failure_of(result));
@@ -205,13 +223,18 @@ bool PgConnection::healthy() {
     const ssize_t peeked = recv(PQsocket(connection_), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (peeked < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     if (peeked == 0) return false;
-    if (PQconsumeInput(connection_) == 0 || PQstatus(connection_) != CONNECTION_OK) return false;
+    // PQisBusy parses what PQconsumeInput read (a FATAL notice sets closing_).
+    if (PQconsumeInput(connection_) == 0 || PQisBusy(connection_) != 0 ||
+        PQstatus(connection_) != CONNECTION_OK || closing_) {
+      return false;
+    }
   }
   return PQstatus(connection_) == CONNECTION_OK;
 }
 
 bool PgConnection::reset() {
   prepared_.clear();  // a new session has none
+  closing_ = false;
   PQreset(connection_);
   return PQstatus(connection_) == CONNECTION_OK;
 }

@@ -111,6 +111,7 @@ class PgConnection {
 
   pg_conn* connection_;
   std::unordered_set<std::string> prepared_;
+  bool closing_ = false;  // the server said FATAL while the connection was idle
 };
 
 }  // namespace wasmfaas::state

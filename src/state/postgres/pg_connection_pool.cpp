@@ -17,10 +17,10 @@ Result<PgConnectionPool::Lease> PgConnectionPool::acquire() {
     const bool ready =
         returned_.wait_for(lock, wait_, [&] { return !idle_.empty() || open_ < size_; });
     if (!ready) {
-      return make_error(ErrorCode::kUnavailable,
-                        "PostgreSQL state database: all " + std::to_string(size_) +
-                            " connections stayed busy for " + std::to_string(wait_.count()) +
-                            " ms");
+      return make_error(ErrorCode::kUnavailable, "PostgreSQL state database: all " +
+                                                     std::to_string(size_) +
+                                                     " connections stayed busy for " +
+                                                     std::to_string(wait_.count()) + " ms");
     }
     if (!idle_.empty()) {
       auto connection = std::move(idle_.back());

@@ -232,19 +232,18 @@ Result<void> migrate_postgres(PgConnection& connection) {
   for (int step = version; step < kStateSchemaVersion; ++step) {
     if (auto applied = connection.execute(kSteps[step]); !applied) {
       (void)connection.execute("ROLLBACK");
-      return std::unexpected(failed(
-          "migrating the state database to schema version " + std::to_string(step + 1),
-          applied.error()));
+      return std::unexpected(
+          failed("migrating the state database to schema version " + std::to_string(step + 1),
+                 applied.error()));
     }
   }
-  const std::string finish =
-      "INSERT INTO wasmfaas_schema (id, version) VALUES (1, " +
-      std::to_string(kStateSchemaVersion) +
-      ") ON CONFLICT (id) DO UPDATE SET version = excluded.version; COMMIT";
+  const std::string finish = "INSERT INTO wasmfaas_schema (id, version) VALUES (1, " +
+                             std::to_string(kStateSchemaVersion) +
+                             ") ON CONFLICT (id) DO UPDATE SET version = excluded.version; COMMIT";
   if (auto committed = connection.execute(finish.c_str()); !committed) {
     (void)connection.execute("ROLLBACK");
-    return std::unexpected(failed("recording the state database's schema version",
-                                  committed.error()));
+    return std::unexpected(
+        failed("recording the state database's schema version", committed.error()));
   }
   return {};
 }

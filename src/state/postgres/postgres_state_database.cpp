@@ -12,19 +12,17 @@
 namespace wasmfaas::state {
 namespace {
 
-const PgStatement kGet{
-    "wasmfaas_get",
-    "SELECT value FROM wasmfaas_kv_entries"
-    " WHERE bucket = $1::text AND store = $2::text AND key = $3::text"};
-const PgStatement kExists{
-    "wasmfaas_exists",
-    "SELECT EXISTS (SELECT 1 FROM wasmfaas_kv_entries"
-    " WHERE bucket = $1::text AND store = $2::text AND key = $3::text)"};
+const PgStatement kGet{"wasmfaas_get",
+                       "SELECT value FROM wasmfaas_kv_entries"
+                       " WHERE bucket = $1::text AND store = $2::text AND key = $3::text"};
+const PgStatement kExists{"wasmfaas_exists",
+                          "SELECT EXISTS (SELECT 1 FROM wasmfaas_kv_entries"
+                          " WHERE bucket = $1::text AND store = $2::text AND key = $3::text)"};
 const PgStatement kSet{
     "wasmfaas_set",
     "SELECT wasmfaas_kv_set($1::text, $2::text, $3::text, $4::bytea, $5::bigint, $6::bigint)"};
-const PgStatement kRemove{
-    "wasmfaas_remove", "SELECT wasmfaas_kv_remove_many($1::text, $2::text, ARRAY[$3::text])"};
+const PgStatement kRemove{"wasmfaas_remove",
+                          "SELECT wasmfaas_kv_remove_many($1::text, $2::text, ARRAY[$3::text])"};
 const PgStatement kIncrement{
     "wasmfaas_increment",
     "SELECT wasmfaas_kv_increment($1::text, $2::text, $3::text, $4::bigint, $5::bigint,"
@@ -40,8 +38,8 @@ const PgStatement kSetMany{
     "wasmfaas_set_many",
     "SELECT wasmfaas_kv_set_many($1::text, $2::text, $3::text[], $4::bytea[], $5::bigint,"
     " $6::bigint)"};
-const PgStatement kRemoveMany{
-    "wasmfaas_remove_many", "SELECT wasmfaas_kv_remove_many($1::text, $2::text, $3::text[])"};
+const PgStatement kRemoveMany{"wasmfaas_remove_many",
+                              "SELECT wasmfaas_kv_remove_many($1::text, $2::text, $3::text[])"};
 const PgStatement kUsage{"wasmfaas_usage",
                          "SELECT bytes, keys FROM wasmfaas_kv_usage WHERE bucket = $1::text"};
 const PgStatement kRemoveBucket{"wasmfaas_remove_bucket",
@@ -49,11 +47,11 @@ const PgStatement kRemoveBucket{"wasmfaas_remove_bucket",
 
 // list_keys: one statement per shape of range, each a range scan of the
 // primary key that stops after limit + 1 rows.
-PgStatement list_statement(bool lower_inclusive, bool has_upper) {
+const PgStatement& list_statement(bool lower_inclusive, bool has_upper) {
   static const std::array<PgStatement, 4> statements = [] {
     std::array<PgStatement, 4> made;
-    const char* names[] = {"wasmfaas_list_after", "wasmfaas_list_after_below",
-                           "wasmfaas_list_from", "wasmfaas_list_from_below"};
+    const char* names[] = {"wasmfaas_list_after", "wasmfaas_list_after_below", "wasmfaas_list_from",
+                           "wasmfaas_list_from_below"};
     for (int shape = 0; shape < 4; ++shape) {
       const bool inclusive = shape >= 2;
       const bool upper = shape % 2 == 1;
@@ -122,8 +120,9 @@ Result<PgRows> PostgresStateDatabase::run(std::string_view bucket, Retry retry, 
     if (!failure.connection_lost) return std::unexpected(state_error(failure, bucket, delta));
     if (retry == Retry::kNever) {
       Error error = to_error(failure);
-      error.message += " (the connection was lost during the operation, which may or may not "
-                       "have been applied)";
+      error.message +=
+          " (the connection was lost during the operation, which may or may not "
+          "have been applied)";
       return std::unexpected(error);
     }
     if (attempt > 0) return std::unexpected(to_error(failure));
@@ -157,8 +156,7 @@ Result<void> PostgresStateDatabase::set(const StoreRef& store, std::string_view 
 
 Result<void> PostgresStateDatabase::remove(const StoreRef& store, std::string_view key) {
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
-    return connection.execute(kRemove,
-                              PgParams().text(store.bucket).text(store.store).text(key));
+    return connection.execute(kRemove, PgParams().text(store.bucket).text(store.store).text(key));
   });
   if (!rows) return std::unexpected(rows.error());
   return {};
@@ -166,8 +164,7 @@ Result<void> PostgresStateDatabase::remove(const StoreRef& store, std::string_vi
 
 Result<bool> PostgresStateDatabase::exists(const StoreRef& store, std::string_view key) {
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
-    return connection.execute(kExists,
-                              PgParams().text(store.bucket).text(store.store).text(key));
+    return connection.execute(kExists, PgParams().text(store.bucket).text(store.store).text(key));
   });
   if (!rows) return std::unexpected(rows.error());
   return rows->size() > 0 && rows->boolean(0, 0);
@@ -181,10 +178,9 @@ Result<KeyPage> PostgresStateDatabase::list_keys(const StoreRef& store, std::str
   KeyPage page;
   if (range.empty()) return page;
   // One more than the page, to know whether another page follows.
-  const int64_t fetch = clamp(limit) == std::numeric_limits<int64_t>::max()
-                            ? clamp(limit)
-                            : clamp(limit) + 1;
-  const PgStatement statement = list_statement(range.lower_inclusive, range.upper.has_value());
+  const int64_t fetch =
+      clamp(limit) == std::numeric_limits<int64_t>::max() ? clamp(limit) : clamp(limit) + 1;
+  const PgStatement& statement = list_statement(range.lower_inclusive, range.upper.has_value());
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
     PgParams params;
     params.text(store.bucket).text(store.store).text(range.lower);
@@ -226,8 +222,8 @@ Result<std::vector<std::optional<std::string>>> PostgresStateDatabase::get_many(
   if (keys.empty()) return values;
   const std::vector<std::string_view> views(keys.begin(), keys.end());
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
-    return connection.execute(
-        kGetMany, PgParams().text(store.bucket).text(store.store).text_array(views));
+    return connection.execute(kGetMany,
+                              PgParams().text(store.bucket).text(store.store).text_array(views));
   });
   if (!rows) return std::unexpected(rows.error());
   for (int row = 0; row < rows->size(); ++row) {
@@ -270,8 +266,8 @@ Result<void> PostgresStateDatabase::remove_many(const StoreRef& store,
   if (keys.empty()) return {};
   const std::vector<std::string_view> views(keys.begin(), keys.end());
   auto rows = run(store.bucket, Retry::kOnce, [&](PgConnection& connection) {
-    return connection.execute(
-        kRemoveMany, PgParams().text(store.bucket).text(store.store).text_array(views));
+    return connection.execute(kRemoveMany,
+                              PgParams().text(store.bucket).text(store.store).text_array(views));
   });
   if (!rows) return std::unexpected(rows.error());
   return {};

@@ -78,8 +78,8 @@ Result<SqliteQuery> SqliteConnection::query(const std::string& sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr) != SQLITE_OK) {
       return std::unexpected(error("state database: preparing a statement"));
     }
     found = statements_.emplace(sql, statement).first;
@@ -89,8 +89,8 @@ Result<SqliteQuery> SqliteConnection::query(const std::string& sql) {
 
 Error SqliteConnection::error(std::string_view context) const {
   const int status = sqlite3_extended_errcode(db_);
-  return Error{code_for(status), std::string(context) + " (" + file_.string() +
-                                     "): " + sqlite3_errmsg(db_)};
+  return Error{code_for(status),
+               std::string(context) + " (" + file_.string() + "): " + sqlite3_errmsg(db_)};
 }
 
 SqliteQuery::~SqliteQuery() {
@@ -116,8 +116,8 @@ SqliteQuery& SqliteQuery::bind_text(int index, std::string_view text) {
 }
 
 SqliteQuery& SqliteQuery::bind_blob(int index, std::string_view bytes) {
-  note_bind(sqlite3_bind_blob64(statement_, index, bytes.empty() ? "" : bytes.data(),
-                                bytes.size(), SQLITE_STATIC));
+  note_bind(sqlite3_bind_blob64(statement_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                                SQLITE_STATIC));
   return *this;
 }
 

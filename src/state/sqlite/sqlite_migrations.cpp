@@ -36,9 +36,9 @@ CREATE TABLE wasmfaas_kv_usage (
 Result<void> migrate_sqlite(SqliteConnection& connection) {
   auto transaction = SqliteTransaction::begin(connection);
   if (!transaction) return std::unexpected(transaction.error());
-  if (auto created = connection.execute(
-          "CREATE TABLE IF NOT EXISTS wasmfaas_schema ("
-          " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+  if (auto created =
+          connection.execute("CREATE TABLE IF NOT EXISTS wasmfaas_schema ("
+                             " id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
       !created) {
     return created;
   }
@@ -55,8 +55,8 @@ Result<void> migrate_sqlite(SqliteConnection& connection) {
   for (int step = version; step < kStateSchemaVersion; ++step) {
     if (auto applied = connection.execute(kSteps[step]); !applied) {
       auto error = applied.error();
-      error.message = "migrating the state database to schema version " +
-                      std::to_string(step + 1) + ": " + error.message;
+      error.message = "migrating the state database to schema version " + std::to_string(step + 1) +
+                      ": " + error.message;
       return std::unexpected(error);
     }
   }

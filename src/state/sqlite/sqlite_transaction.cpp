@@ -14,8 +14,7 @@ Result<void> run(SqliteConnection& connection, const std::string& sql) {
 }  // namespace
 
 Result<SqliteTransaction> SqliteTransaction::begin(SqliteConnection& connection, Mode mode) {
-  if (auto begun = run(connection, mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
-      !begun) {
+  if (auto begun = run(connection, mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"); !begun) {
     return std::unexpected(begun.error());
   }
   return SqliteTransaction(connection);

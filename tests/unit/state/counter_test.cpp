@@ -7,7 +7,7 @@
 namespace wasmfaas::state {
 namespace {
 
-TEST(CounterTest, ParsesOnlyDecimalInt64) {
+TEST(StateCounterTest, ParsesOnlyDecimalInt64) {
   EXPECT_EQ(parse_counter("0"), 0);
   EXPECT_EQ(parse_counter("42"), 42);
   EXPECT_EQ(parse_counter("-7"), -7);
@@ -15,12 +15,13 @@ TEST(CounterTest, ParsesOnlyDecimalInt64) {
   EXPECT_EQ(parse_counter("007"), 7);
   EXPECT_EQ(parse_counter("9223372036854775807"), std::numeric_limits<int64_t>::max());
   EXPECT_EQ(parse_counter("-9223372036854775808"), std::numeric_limits<int64_t>::min());
-  for (const char* text : {"", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "abc", "9223372036854775808"}) {
+  for (const char* text :
+       {"", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "abc", "9223372036854775808"}) {
     EXPECT_EQ(parse_counter(text), std::nullopt) << "'" << text << "'";
   }
 }
 
-TEST(CounterTest, IncrementsOrExplains) {
+TEST(StateCounterTest, IncrementsOrExplains) {
   EXPECT_EQ(incremented_counter(std::nullopt, 5).value(), 5);
   EXPECT_EQ(incremented_counter("10", -11).value(), -1);
   auto not_integer = incremented_counter("ten", 1);

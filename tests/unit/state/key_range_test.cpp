@@ -11,7 +11,7 @@
 namespace wasmfaas::state {
 namespace {
 
-TEST(KeyRangeTest, SuccessorIncrementsTheLastCodePoint) {
+TEST(StateKeyRangeTest, SuccessorIncrementsTheLastCodePoint) {
   EXPECT_EQ(prefix_successor(""), std::nullopt);
   EXPECT_EQ(prefix_successor("a"), "b");
   EXPECT_EQ(prefix_successor("key-"), "key.");
@@ -28,11 +28,11 @@ TEST(KeyRangeTest, SuccessorIncrementsTheLastCodePoint) {
   EXPECT_EQ(prefix_successor("a\x80"), "a\x81");
 }
 
-TEST(KeyRangeTest, TheRangeHoldsExactlyTheKeysWithThePrefix) {
+TEST(StateKeyRangeTest, TheRangeHoldsExactlyTheKeysWithThePrefix) {
   std::mt19937 random(7);
-  const std::vector<std::string> pieces = {"a", "b", "\x7f", "\u00e9", "\u07ff", "\u0800",
-                                           "\ud7ff", "\ue000", "\uffff", "\U00010000",
-                                           "\U0010FFFF", ""};
+  const std::vector<std::string> pieces = {"a",      "b",          "\x7f",       "\u00e9",
+                                           "\u07ff", "\u0800",     "\ud7ff",     "\ue000",
+                                           "\uffff", "\U00010000", "\U0010FFFF", ""};
   auto make = [&](int length) {
     std::string text;
     for (int index = 0; index < length; ++index) text += pieces[random() % pieces.size()];
@@ -51,7 +51,7 @@ TEST(KeyRangeTest, TheRangeHoldsExactlyTheKeysWithThePrefix) {
   }
 }
 
-TEST(KeyRangeTest, ACursorMovesTheLowerBound) {
+TEST(StateKeyRangeTest, ACursorMovesTheLowerBound) {
   auto plain = key_range("ab", std::nullopt);
   EXPECT_EQ(plain.lower, "ab");
   EXPECT_TRUE(plain.lower_inclusive);

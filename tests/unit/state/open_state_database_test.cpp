@@ -31,8 +31,8 @@ TEST(OpenStateDatabaseTest, OpensTheSqliteFileNamed) {
 
 TEST(OpenStateDatabaseTest, RefusesUnknownSettingsWithoutShowingSecrets) {
   TempDir dir;
-  for (const char* setting : {"mysql://user:secret@host/db", "redis", "sqlite:", "SQLITE",
-                              "postgres:/no-slashes"}) {
+  for (const char* setting :
+       {"mysql://user:secret@host/db", "redis", "sqlite:", "SQLITE", "postgres:/no-slashes"}) {
     auto database = open_state_database(setting, dir.path());
     ASSERT_FALSE(database.has_value()) << setting;
     EXPECT_EQ(database.error().code, ErrorCode::kInvalidArgument) << setting;

@@ -20,9 +20,9 @@ void terminate_sessions(const PostgresTestDatabase& database) {
 }
 
 int sessions(const PostgresTestDatabase& database) {
-  return std::stoi(database.query(
-      "SELECT count(*) FROM pg_stat_activity"
-      " WHERE datname = current_database() AND application_name = 'wasmfaas'"));
+  return std::stoi(
+      database.query("SELECT count(*) FROM pg_stat_activity"
+                     " WHERE datname = current_database() AND application_name = 'wasmfaas'"));
 }
 
 TEST(PostgresStateDatabaseTest, ReconnectsAfterTheServerEndsItsSessions) {
@@ -93,7 +93,8 @@ TEST(PostgresStateDatabaseTest, AKeyTooLongForTheIndexIsInvalid) {
   ASSERT_TRUE(opened.has_value()) << opened.error().message;
   std::mt19937 random(3);
   std::string key;
-  for (int index = 0; index < 10'000; ++index) key.push_back(static_cast<char>('a' + random() % 26));
+  for (int index = 0; index < 10'000; ++index)
+    key.push_back(static_cast<char>('a' + random() % 26));
   auto result = (*opened)->set(kStore, key, "v", {});
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument) << result.error().message;

@@ -26,8 +26,7 @@ TEST(SqliteStateDatabaseTest, AFileThatIsNotADatabaseIsRefused) {
   auto opened = SqliteStateDatabase::open(file);
   ASSERT_FALSE(opened.has_value());
   EXPECT_EQ(opened.error().code, ErrorCode::kInternal);
-  EXPECT_NE(opened.error().message.find("garbage.db"), std::string::npos)
-      << opened.error().message;
+  EXPECT_NE(opened.error().message.find("garbage.db"), std::string::npos) << opened.error().message;
 }
 
 }  // namespace

@@ -1,23 +1,14 @@
 #include "unit/state/state_database_conformance.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <random>
-#include <set>
-#include <thread>
 #include <vector>
-
-#include "state/schema.h"
 
 namespace wasmfaas::state {
 namespace {
-
-constexpr BucketQuota kNoQuota{};
 
 StateBackend sqlite_backend() {
   return {"sqlite", [] { return std::make_unique<SqliteTestDatabase>(); }};
@@ -30,32 +21,6 @@ StateBackend postgres_backend() {
 INSTANTIATE_TEST_SUITE_P(Backends, StateDatabaseConformance,
                          ::testing::Values(sqlite_backend(), postgres_backend()),
                          [](const auto& info) { return info.param.name; });
-
-const StoreRef kStore{"bucket-a", "default"};
-
-uint64_t entry_size(const std::string& key, const std::string& value) {
-  return key.size() + value.size();
-}
-
-std::vector<std::string> all_keys(StateDatabase& db, const StoreRef& store,
-                                  std::string_view prefix, size_t limit) {
-  std::vector<std::string> keys;
-  std::optional<std::string> cursor;
-  do {
-    auto page = db.list_keys(store, prefix, cursor, limit);
-    EXPECT_TRUE(page.has_value()) << page.error().message;
-    if (!page) break;
-    keys.insert(keys.end(), page->keys.begin(), page->keys.end());
-    cursor = page->next_cursor;
-  } while (cursor);
-  return keys;
-}
-
-void expect_quota_error(const Result<void>& result) {
-  ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error().code, ErrorCode::kResourceExhausted) << result.error().message;
-  EXPECT_EQ(result.error().reason, reason::kKeyValueQuotaExceeded);
-}
 
 TEST_P(StateDatabaseConformance, SetsGetsReplacesAndRemovesKeys) {
   EXPECT_EQ(db().get(kStore, "k").value(), std::nullopt);
@@ -117,7 +82,8 @@ TEST_P(StateDatabaseConformance, ListsInPagesWithACursor) {
     expected.emplace_back(key);
   }
   // Neighbours that must not show up under the prefix "key-".
-  for (const char* other : {"key", "key.", "kex-999", "kez", "ke"}) entries.emplace_back(other, "v");
+  for (const char* other : {"key", "key.", "kex-999", "kez", "ke"})
+    entries.emplace_back(other, "v");
   ASSERT_TRUE(db().set_many(kStore, entries, kNoQuota).has_value());
 
   auto first = db().list_keys(kStore, "key-", std::nullopt, 100).value();
@@ -143,7 +109,8 @@ TEST_P(StateDatabaseConformance, ListsInPagesWithACursor) {
 
 TEST_P(StateDatabaseConformance, AFullLastPageHasNoCursor) {
   std::vector<std::pair<std::string, std::string>> entries;
-  for (int index = 0; index < 200; ++index) entries.emplace_back("k" + std::to_string(1000 + index), "");
+  for (int index = 0; index < 200; ++index)
+    entries.emplace_back("k" + std::to_string(1000 + index), "");
   ASSERT_TRUE(db().set_many(kStore, entries, kNoQuota).has_value());
   auto first = db().list_keys(kStore, "", std::nullopt, 100).value();
   ASSERT_TRUE(first.next_cursor.has_value());
@@ -224,10 +191,9 @@ TEST_P(StateDatabaseConformance, GetManyKeepsTheOrderOfItsKeys) {
 
 TEST_P(StateDatabaseConformance, SetManyWritesEveryPairAndTheLastDuplicateWins) {
   ASSERT_TRUE(db().set(kStore, "old", "long old value", kNoQuota).has_value());
-  ASSERT_TRUE(db()
-                  .set_many(kStore, {{"a", "1"}, {"old", "new"}, {"b", "2"}, {"a", "last"}},
-                            kNoQuota)
-                  .has_value());
+  ASSERT_TRUE(
+      db().set_many(kStore, {{"a", "1"}, {"old", "new"}, {"b", "2"}, {"a", "last"}}, kNoQuota)
+          .has_value());
   EXPECT_EQ(db().get(kStore, "a").value(), "last");
   EXPECT_EQ(db().get(kStore, "b").value(), "2");
   EXPECT_EQ(db().get(kStore, "old").value(), "new");
@@ -287,9 +253,8 @@ TEST_P(StateDatabaseConformance, IncrementsDecimalIntegers) {
 }
 
 TEST_P(StateDatabaseConformance, IncrementRefusesValuesThatAreNotIntegers) {
-  const std::vector<std::string> values = {"",   "abc", "1.5", " 1",   "1 ", "+1",
-                                           "-",  "1e3", "0x10", std::string("1\0", 2),
-                                           "١٢", "12\n"};
+  const std::vector<std::string> values = {
+      "", "abc", "1.5", " 1", "1 ", "+1", "-", "1e3", "0x10", std::string("1\0", 2), "١٢", "12\n"};
   for (const std::string& value : values) {
     ASSERT_TRUE(db().set(kStore, "v", value, kNoQuota).has_value());
     const auto before = db().usage(kStore.bucket).value();
@@ -353,8 +318,8 @@ TEST_P(StateDatabaseConformance, QuotaOnBytes) {
 
   ASSERT_TRUE(db().set(kStore, "k1", "1234", twenty_bytes).has_value());  // smaller: always
   EXPECT_EQ(db().usage(kStore.bucket).value().bytes, 16u);
-  ASSERT_TRUE(db().set(kStore, "k3", "x", twenty_bytes).has_value());  // 19
-  ASSERT_TRUE(db().remove(kStore, "k2").has_value());                  // 9
+  ASSERT_TRUE(db().set(kStore, "k3", "x", twenty_bytes).has_value());          // 19
+  ASSERT_TRUE(db().remove(kStore, "k2").has_value());                          // 9
   ASSERT_TRUE(db().set(kStore, "k4", "123456789", twenty_bytes).has_value());  // 20
   const auto usage = db().usage(kStore.bucket).value();
   EXPECT_EQ(usage.bytes, 20u);
@@ -378,8 +343,8 @@ TEST_P(StateDatabaseConformance, QuotaOnKeys) {
 }
 
 TEST_P(StateDatabaseConformance, WritesThatDoNotGrowSucceedOverALoweredCeiling) {
-  ASSERT_TRUE(db().set_many(kStore, {{"a", "1234567890"}, {"b", "1234567890"}}, kNoQuota)
-                  .has_value());
+  ASSERT_TRUE(
+      db().set_many(kStore, {{"a", "1234567890"}, {"b", "1234567890"}}, kNoQuota).has_value());
   const BucketQuota lowered{.max_bytes = 5, .max_keys = 1};  // usage is 22 bytes, 2 keys
   EXPECT_TRUE(db().set(kStore, "a", "0987654321", lowered).has_value());  // same size
   EXPECT_TRUE(db().set(kStore, "a", "1", lowered).has_value());           // smaller
@@ -424,7 +389,8 @@ TEST_P(StateDatabaseConformance, UsageMatchesTheContentsAfterRandomOperations) {
       }
       case 3: {
         std::vector<std::pair<std::string, std::string>> entries;
-        for (int count = random() % 4; count > 0; --count) entries.emplace_back(pick_key(), pick_value());
+        for (int count = random() % 4; count > 0; --count)
+          entries.emplace_back(pick_key(), pick_value());
         ASSERT_TRUE(db().set_many(store, entries, kNoQuota).has_value());
         for (const auto& [key, value] : entries) model[{store.store, key}] = value;
         break;
@@ -483,157 +449,6 @@ TEST_P(StateDatabaseConformance, RemoveBucketRemovesEveryStoreAndTheUsage) {
   // The bucket can be used again from zero.
   ASSERT_TRUE(db().set({"bucket-a", "one"}, "k", "v", {.max_bytes = 0, .max_keys = 1}).has_value());
   EXPECT_EQ(db().usage("bucket-a").value().keys, 1u);
-}
-
-// 8 threads x 500 increments of one key on `nodes` database objects.
-void increment_from_threads(const std::vector<StateDatabase*>& nodes) {
-  constexpr int kThreads = 8;
-  constexpr int kIncrements = 500;
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int thread = 0; thread < kThreads; ++thread) {
-    threads.emplace_back([&, thread] {
-      StateDatabase& node = *nodes[thread % nodes.size()];
-      for (int count = 0; count < kIncrements; ++count) {
-        if (!node.increment(kStore, "counter", 1, kNoQuota)) ++failures;
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(nodes[0]->get(kStore, "counter").value(), std::to_string(kThreads * kIncrements));
-  EXPECT_EQ(nodes[0]->usage(kStore.bucket).value().keys, 1u);
-}
-
-TEST_P(StateDatabaseConformance, ConcurrentIncrementsAreExact) {
-  increment_from_threads({&db()});
-}
-
-TEST_P(StateDatabaseConformance, ConcurrentIncrementsFromTwoNodesAreExact) {
-  auto second = database_->open();
-  ASSERT_TRUE(second.has_value()) << second.error().message;
-  increment_from_threads({&db(), second->get()});
-}
-
-TEST_P(StateDatabaseConformance, ConcurrentWritersNeverPassTheKeyQuota) {
-  auto second = database_->open();
-  ASSERT_TRUE(second.has_value()) << second.error().message;
-  const BucketQuota hundred_keys{.max_bytes = 0, .max_keys = 100};
-  std::atomic<int> written{0};
-  std::atomic<int> refused{0};
-  std::vector<std::thread> threads;
-  for (int thread = 0; thread < 6; ++thread) {
-    threads.emplace_back([&, thread] {
-      StateDatabase& node = thread % 2 ? **second : db();
-      for (int index = 0; index < 30; ++index) {
-        auto result = node.set(kStore, "t" + std::to_string(thread) + "-" + std::to_string(index),
-                               "v", hundred_keys);
-        if (result) {
-          ++written;
-        } else if (result.error().code == ErrorCode::kResourceExhausted) {
-          ++refused;
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  EXPECT_EQ(written.load(), 100);
-  EXPECT_EQ(refused.load(), 80);
-  EXPECT_EQ(db().usage(kStore.bucket).value().keys, 100u);
-  EXPECT_EQ(all_keys(db(), kStore, "", 1000).size(), 100u);
-}
-
-TEST_P(StateDatabaseConformance, DataSurvivesReopening) {
-  ASSERT_TRUE(db().set(kStore, "kept", "value", kNoQuota).has_value());
-  ASSERT_TRUE(db().increment(kStore, "counter", 3, kNoQuota).has_value());
-  db_.reset();
-  auto reopened = database_->open();
-  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
-  EXPECT_EQ((*reopened)->get(kStore, "kept").value(), "value");
-  EXPECT_EQ((*reopened)->get(kStore, "counter").value(), "3");
-  EXPECT_EQ((*reopened)->usage(kStore.bucket).value().keys, 2u);
-}
-
-TEST_P(StateDatabaseConformance, NodesOpeningAFreshDatabaseAtOnceMigrateItOnce) {
-  EXPECT_EQ(database_->schema_version(), kStateSchemaVersion);
-  auto fresh = GetParam().create();
-  std::vector<Result<std::unique_ptr<StateDatabase>>> opened;
-  for (int node = 0; node < 4; ++node) opened.emplace_back(make_error(ErrorCode::kInternal, "not run"));
-  std::vector<std::thread> threads;
-  for (size_t node = 0; node < opened.size(); ++node) {
-    threads.emplace_back([&, node] { opened[node] = fresh->open(); });
-  }
-  for (auto& thread : threads) thread.join();
-  for (auto& node : opened) {
-    ASSERT_TRUE(node.has_value()) << node.error().message;
-    EXPECT_EQ((*node)->kind(), GetParam().name);
-  }
-  EXPECT_EQ(fresh->schema_version(), kStateSchemaVersion);
-  ASSERT_TRUE((*opened[0])->set(kStore, "k", "v", kNoQuota).has_value());
-  EXPECT_EQ((*opened[3])->get(kStore, "k").value(), "v");
-}
-
-TEST_P(StateDatabaseConformance, RefusesADatabaseOfANewerSchema) {
-  db_.reset();
-  database_->set_schema_version(kStateSchemaVersion + 1);
-  auto opened = database_->open();
-  ASSERT_FALSE(opened.has_value());
-  EXPECT_EQ(opened.error().code, ErrorCode::kUnavailable);
-  const std::string& message = opened.error().message;
-  EXPECT_NE(message.find("schema version " + std::to_string(kStateSchemaVersion + 1)),
-            std::string::npos) << message;
-  EXPECT_NE(message.find("version " + std::to_string(kStateSchemaVersion) + " "),
-            std::string::npos) << message;
-  EXPECT_EQ(database_->schema_version(), kStateSchemaVersion + 1);  // left as it was
-}
-
-// A child process writes keys and acknowledges each on a pipe once set()
-// returned; it is killed (SIGKILL) in the middle. Every acknowledged key
-// must be there afterwards, and the usage must match what is there.
-TEST_P(StateDatabaseConformance, AcknowledgedWritesSurviveKill9) {
-  db_.reset();
-  int pipe_fds[2];
-  ASSERT_EQ(pipe(pipe_fds), 0);
-  const auto key_of = [](uint32_t index) { return "durable-" + std::to_string(index); };
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(pipe_fds[0]);
-    auto node = database_->open();
-    if (!node) _exit(2);
-    for (uint32_t index = 0;; ++index) {
-      if (!(*node)->set(kStore, key_of(index), "value of " + key_of(index), kNoQuota)) _exit(3);
-      if (write(pipe_fds[1], &index, sizeof index) != sizeof index) _exit(4);
-    }
-  }
-  close(pipe_fds[1]);
-  int64_t last_acknowledged = -1;
-  uint32_t index = 0;
-  while (read(pipe_fds[0], &index, sizeof index) == sizeof index) {
-    last_acknowledged = index;
-    if (last_acknowledged == 200) kill(child, SIGKILL);
-  }
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-      << "the writer ended on its own with status " << status;
-  ASSERT_GE(last_acknowledged, 200);
-
-  auto reopened = database_->open();
-  ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
-  StateDatabase& after = **reopened;
-  for (int64_t acknowledged = 0; acknowledged <= last_acknowledged; ++acknowledged) {
-    const auto key = key_of(static_cast<uint32_t>(acknowledged));
-    ASSERT_EQ(after.get(kStore, key).value(), "value of " + key);
-  }
-  const auto keys = all_keys(after, kStore, "", 1000);
-  EXPECT_LE(keys.size(), static_cast<size_t>(last_acknowledged) + 2);  // at most one unacknowledged
-  uint64_t bytes = 0;
-  for (const auto& key : keys) bytes += entry_size(key, "value of " + key);
-  const auto usage = after.usage(kStore.bucket).value();
-  EXPECT_EQ(usage.keys, keys.size());
-  EXPECT_EQ(usage.bytes, bytes);
 }
 
 }  // namespace
