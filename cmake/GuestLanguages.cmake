@@ -112,17 +112,21 @@ function(add_cpp_component name)
   _add_language_component(${name} "${ARG_OUTPUT_DIR}/${name}.wasm" "${core}")
 endfunction()
 
-# add_js_component(<name> SOURCE <file.js> OUTPUT_DIR <dir>)
+# add_js_component(<name> SOURCE <file.js> OUTPUT_DIR <dir> [WORLD <world>])
 # The module exports `exec(input)`; ComponentizeJS embeds the StarlingMonkey
-# engine, so the component needs no adapter.
+# engine, so the component needs no adapter. WORLD (default faas-exec) names
+# a world of wit/, e.g. faas-exec-kv for functions using wasi:keyvalue.
 function(add_js_component name)
-  cmake_parse_arguments(ARG "" "SOURCE;OUTPUT_DIR" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "SOURCE;OUTPUT_DIR;WORLD" "" ${ARGN})
+  if(NOT ARG_WORLD)
+    set(ARG_WORLD faas-exec)
+  endif()
   set(component "${ARG_OUTPUT_DIR}/${name}.wasm")
   set(script "${PROJECT_SOURCE_DIR}/examples/js/componentize.mjs")
   add_custom_command(
     OUTPUT "${component}"
     COMMAND "${GUEST_NODE}" "${script}" "${GUEST_JS_NODE_MODULES}" "${ARG_SOURCE}"
-            "${WASMFAAS_WIT_DIR}" "${component}"
+            "${WASMFAAS_WIT_DIR}" "${component}" "${ARG_WORLD}"
     DEPENDS "${ARG_SOURCE}" "${script}" ${WASMFAAS_WIT_FILES}
     JOB_POOL wasmfaas_guest_toolchain
     COMMENT "ComponentizeJS: ${name}"
@@ -130,12 +134,16 @@ function(add_js_component name)
   _add_language_component(${name} "${component}" "")
 endfunction()
 
-# add_python_component(<name> APP_DIR <dir> MODULE <module> OUTPUT_DIR <dir>)
-# The module defines `class WitWorld(wit_world.WitWorld)` with `exec`. The
-# app is copied into the build tree first (componentize-py writes caches
-# beside the sources it imports).
+# add_python_component(<name> APP_DIR <dir> MODULE <module> OUTPUT_DIR <dir> [WORLD <world>])
+# The module defines `class WitWorld(wit_world.WitWorld)` with `exec`; the
+# bindings (wit_world) come from the WORLD of wit/ (default faas-exec) at
+# build time. The app is copied into the build tree first (componentize-py
+# writes caches beside the sources it imports).
 function(add_python_component name)
-  cmake_parse_arguments(ARG "" "APP_DIR;MODULE;OUTPUT_DIR" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "APP_DIR;MODULE;OUTPUT_DIR;WORLD" "" ${ARGN})
+  if(NOT ARG_WORLD)
+    set(ARG_WORLD faas-exec)
+  endif()
   set(component "${ARG_OUTPUT_DIR}/${name}.wasm")
   set(staged "${CMAKE_CURRENT_BINARY_DIR}/${name}-app")
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${ARG_APP_DIR}/*.py")
@@ -143,7 +151,7 @@ function(add_python_component name)
     OUTPUT "${component}"
     COMMAND "${CMAKE_COMMAND}" -E rm -rf "${staged}"
     COMMAND "${CMAKE_COMMAND}" -E copy_directory "${ARG_APP_DIR}" "${staged}"
-    COMMAND "${GUEST_COMPONENTIZE_PY}" --quiet -d "${WASMFAAS_WIT_DIR}" -w faas-exec
+    COMMAND "${GUEST_COMPONENTIZE_PY}" --quiet -d "${WASMFAAS_WIT_DIR}" -w "${ARG_WORLD}"
             componentize -p "${staged}" "${ARG_MODULE}" -o "${component}"
     WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
     DEPENDS ${sources} ${WASMFAAS_WIT_FILES}
