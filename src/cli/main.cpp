@@ -40,13 +40,19 @@ int main(int argc, char** argv) {
   token_create->add_option("--name", token_options.name, "Name shown in audit logs");
 
   wasmfaas::cli::NewCommandOptions new_options;
-  CLI::App* create =
-      app.add_subcommand("new", "Create a new function from a template: new <language> <name>");
+  CLI::App* create = app.add_subcommand(
+      "new", "Create a new function from a template: new [--template counter] <language> <name>");
   create->add_option("language", new_options.language, "rust, cpp, js, python or go")
       ->required()
       ->check(CLI::IsMember({"rust", "cpp", "js", "python", "go"}));
   create->add_option("name", new_options.name, "The function's name (and directory)")->required();
   create->add_option("--dir", new_options.parent, "Where to create it")->capture_default_str();
+  create
+      ->add_option("--template", new_options.template_name,
+                   "echo (every language) or counter (rust, js, python: a key-value counter "
+                   "using wasi:keyvalue and wasi:config)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"echo", "counter"}));
 
   CLI11_PARSE(app, argc, argv);
 

@@ -47,10 +47,17 @@ void copy_template(const fs::path& from, const fs::path& to, const std::string& 
 
 int create_function(const NewCommandOptions& options) {
   const fs::path source = WASMFAAS_SOURCE_DIR;
-  const fs::path templates = source / "templates" / options.language;
+  const bool counter = options.template_name == "counter";
+  const fs::path templates =
+      source / "templates" / (counter ? options.language + "-counter" : options.language);
   if (!fs::is_directory(templates)) {
-    std::cerr << "wasmfaas new: no template for '" << options.language
-              << "'; choose rust, cpp, js, python or go\n";
+    if (counter) {
+      std::cerr << "wasmfaas new: no counter template for '" << options.language
+                << "'; choose rust, js or python\n";
+    } else {
+      std::cerr << "wasmfaas new: no template for '" << options.language
+                << "'; choose rust, cpp, js, python or go\n";
+    }
     return 1;
   }
   if (!valid_name(options.name)) {
@@ -86,12 +93,26 @@ int create_function(const NewCommandOptions& options) {
     std::cerr << "wasmfaas new: " << error.what() << "\n";
     return 1;
   }
-  std::cout << "created " << target.string() << "/ (" << options.language << ")\n"
-            << "build it:  cd " << target.string() << " && ./build.sh\n"
-            << "run it:    wasmfaas run " << target.string() << "/" << options.name
-            << ".wasm '{\"x\":1}'\n"
-            << "deploy it: curl -F file=@" << target.string() << "/" << options.name
+  std::cout << "created " << target.string() << "/ (" << options.language
+            << (counter ? ", counter" : "") << ")\n"
+            << "build it:  cd " << target.string() << " && ./build.sh\n";
+  if (!counter) {
+    std::cout << "run it:    wasmfaas run " << target.string() << "/" << options.name
+              << ".wasm '{\"x\":1}'\n";
+  }
+  std::cout << "deploy it: curl -F file=@" << target.string() << "/" << options.name
             << ".wasm http://localhost:3000/file/functions/" << options.name << "\n";
+  if (counter) {
+    // The key-value store and the config values come from the function's
+    // config on the server.
+    std::cout << "grant it:  curl -X PUT -H 'Content-Type: application/json' -d "
+                 "'{\"keyvalue\":[\"default\"],\"config\":{\"greeting\":\"Hi\"}}' "
+                 "http://localhost:3000/config/functions/"
+              << options.name << "\n"
+              << "call it:   curl -X POST -d '{\"key\":\"visits\"}' "
+                 "http://localhost:3000/exec/functions/"
+              << options.name << "\n";
+  }
   return 0;
 }
 
