@@ -18,7 +18,7 @@ struct ServeCommandOptions {
   storage::S3Config s3;
   // The state database (key-value data): "" or "sqlite" for state.db in
   // data_dir, "sqlite:PATH", or a "postgres://..." connection URI.
-  std::string state;
+  std::string state = "sqlite";
   // Deployed into the bucket `functions` when that bucket does not exist yet.
   std::optional<std::filesystem::path> deploy_dir;
   unsigned drain_seconds = 10;

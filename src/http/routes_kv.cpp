@@ -22,16 +22,17 @@ Result<std::string> decode_cursor(std::string_view cursor) {
   return std::move(*key);
 }
 
+// `limit` keys, at most `max` (a larger limit is `max`, as S3's max-keys).
 Result<size_t> parse_limit(const std::optional<std::string>& text, size_t max) {
   if (!text) return max;
   size_t parsed = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-  if (error != std::errc() || end != text->data() + text->size() || parsed == 0 || parsed > max) {
-    return make_error(ErrorCode::kInvalidArgument, "limit must be an integer from 1 to " +
-                                                       std::to_string(max) + ", not '" + *text +
-                                                       "'");
+  if (error == std::errc::result_out_of_range) return max;
+  if (error != std::errc() || end != text->data() + text->size() || parsed == 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "limit must be a positive integer, not '" + *text + "'");
   }
-  return parsed;
+  return std::min(parsed, max);
 }
 
 // The store the call names, after checking that its bucket exists.

@@ -137,6 +137,14 @@ class RouteMatrixTest : public ::testing::Test {
     if (path.starts_with("/config/") && route.method == verb::put) {
       request.body = R"({"env":{"K":"V"}})";
     }
+    if (path.starts_with("/kv/") && path.ends_with("{key+}")) {
+      if (route.method == verb::put) {
+        request.body = "value";
+        request.type = "application/octet-stream";
+      } else {
+        EXPECT_EQ(admin("PUT", "/kv/team-a/default/" + key, "value").status, 200);
+      }
+    }
     if (route.method == verb::post && (path.starts_with("/exec/") || path.ends_with("/exec")))
       request.body = R"({"name":"T"})";
     if (path == "/pipeline/exec") {
@@ -151,6 +159,7 @@ class RouteMatrixTest : public ::testing::Test {
     fill("{bucket}", bucket);
     fill("{key}", key);
     fill("{name}", name);
+    fill("{store}", "default");
     return request;
   }
 
