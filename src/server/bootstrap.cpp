@@ -37,9 +37,23 @@ Result<size_t> FirstStartDeployment::deploy(api::DeploymentService& deployments,
     files_.erase(files_.begin());
     auto bytes = read_file_bytes(path);
     if (!bytes) return std::unexpected(bytes.error());
-    auto stored = deployments.upload(bucket_, path.stem().string(), *bytes);
+    const std::string key = path.stem().string();
+    auto stored = deployments.upload(bucket_, key, *bytes);
     if (!stored) {
       return make_error(stored.error().code, path.string() + ": " + stored.error().message);
+    }
+    // Its config, when one lies beside it (counter.wasm: counter.config.json).
+    const std::filesystem::path config_path =
+        std::filesystem::path(path).replace_extension(".config.json");
+    if (std::filesystem::exists(config_path)) {
+      auto config = read_file_bytes(config_path);
+      if (!config) return std::unexpected(config.error());
+      auto configured = deployments.put_config(
+          bucket_, key, std::string_view(reinterpret_cast<const char*>(config->data()), config->size()));
+      if (!configured) {
+        return make_error(configured.error().code,
+                          config_path.string() + ": " + configured.error().message);
+      }
     }
     ++deployed;
   }

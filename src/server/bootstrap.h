@@ -13,7 +13,8 @@ namespace wasmfaas::server {
 
 // The example functions to deploy on a store's first start: every *.wasm in
 // a directory, uploaded under its file name without extension
-// (hello.wasm -> hello), smallest (quickest to compile) first.
+// (hello.wasm -> hello), smallest (quickest to compile) first, each with the
+// config in `<name>.config.json` beside it when there is one.
 class FirstStartDeployment {
  public:
   // Creates `bucket` and lists `directory`. Nothing to deploy when the

@@ -2,10 +2,13 @@
 // in each language (wasi:keyvalue increment, wasi:config greeting), grants
 // (an ungranted store is access-denied, never a trap), bucket isolation,
 // bucket-restricted tokens, exact increments under contention, the /kv admin
-// API with its pagination, limits and quota, and the metrics.
+// API with its pagination, limits and quota, and the metrics. The counters
+// also run on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <boost/beast/http.hpp>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -13,8 +16,11 @@
 #include <vector>
 
 #include "common/hash.h"
+#include "server/bootstrap.h"
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/postgres_server.h"
+#include "support/temp_dir.h"
 #include "support/test_server.h"
 
 namespace wasmfaas {
@@ -60,13 +66,77 @@ json exec_json(HttpClient& client, const std::string& target, const std::string&
   return json::parse(result.body, nullptr, false);
 }
 
-class CounterTest : public ::testing::TestWithParam<std::string> {
+// The counter of each language, on each state database.
+struct CounterCase {
+  std::string component;
+  std::string backend;  // "sqlite" or "postgres"
+};
+
+void PrintTo(const CounterCase& counter, std::ostream* out) {
+  *out << counter.component << " on " << counter.backend;
+}
+
+class CounterTest : public ::testing::TestWithParam<CounterCase> {
+ protected:
+  CounterTest() {
+    if (GetParam().backend == "postgres") {
+      testing::PostgresServer& postgres = testing::PostgresServer::shared();
+      auto opened = state::open_state_database(postgres.url(postgres.create_database()), {});
+      if (!opened) throw std::runtime_error(opened.error().message);
+      postgres_ = std::move(*opened);
+      server_ = std::make_unique<TestServer>(server::ServerConfig{}, *postgres_);
+    } else {
+      server_ = std::make_unique<TestServer>();
+    }
+    client_ = std::make_unique<HttpClient>(server_->port());
+  }
+
+  std::unique_ptr<state::StateDatabase> postgres_;
+  std::unique_ptr<TestServer> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+std::vector<CounterCase> counter_cases() {
+  std::vector<CounterCase> cases;
+  for (const char* backend : {"sqlite", "postgres"}) {
+    for (const char* component : {"rust-counter", "js-counter", "python-counter"}) {
+      cases.push_back({component, backend});
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(LanguagesAndBackends, CounterTest, ::testing::ValuesIn(counter_cases()),
+                         [](const auto& info) {
+                           std::string name = info.param.component;
+                           name.erase(name.find('-'));
+                           return name + "_" + info.param.backend;
+                         });
+
+TEST_P(CounterTest, CountsInTheGrantedStoreAndReadsItsConfig) {
+  HttpClient& client = *client_;
+  deploy(client, "functions", "counter", GetParam().component);
+  ASSERT_EQ(put_config(client, "functions", "counter", kGrantDefault).status, 200);
+  for (int expected = 1; expected <= 3; ++expected) {
+    const json output = exec_json(client, "/exec/functions/counter");
+    EXPECT_EQ(output, json({{"greeting", "Hi"}, {"key", "count"}, {"count", expected}}));
+  }
+  const json other = exec_json(client, "/exec/functions/counter", R"({"key":"visits"})");
+  EXPECT_EQ(other.value("count", 0), 1);
+  EXPECT_EQ(other.value("key", ""), "visits");
+  // The same data through the admin API, as decimal text.
+  const HttpResult stored = client.get("/kv/functions/default/count");
+  EXPECT_EQ(stored.status, 200);
+  EXPECT_EQ(stored.body, "3");
+}
+
+class UngrantedCounterTest : public ::testing::TestWithParam<std::string> {
  protected:
   TestServer server_;
   HttpClient client_{server_.port()};
 };
 
-INSTANTIATE_TEST_SUITE_P(Languages, CounterTest,
+INSTANTIATE_TEST_SUITE_P(Languages, UngrantedCounterTest,
                          ::testing::Values("rust-counter", "js-counter", "python-counter"),
                          [](const auto& info) {
                            std::string name = info.param;
@@ -74,23 +144,7 @@ INSTANTIATE_TEST_SUITE_P(Languages, CounterTest,
                            return name;
                          });
 
-TEST_P(CounterTest, CountsInTheGrantedStoreAndReadsItsConfig) {
-  deploy(client_, "functions", "counter", GetParam());
-  ASSERT_EQ(put_config(client_, "functions", "counter", kGrantDefault).status, 200);
-  for (int expected = 1; expected <= 3; ++expected) {
-    const json output = exec_json(client_, "/exec/functions/counter");
-    EXPECT_EQ(output, json({{"greeting", "Hi"}, {"key", "count"}, {"count", expected}}));
-  }
-  const json other = exec_json(client_, "/exec/functions/counter", R"({"key":"visits"})");
-  EXPECT_EQ(other.value("count", 0), 1);
-  EXPECT_EQ(other.value("key", ""), "visits");
-  // The same data through the admin API, as decimal text.
-  const HttpResult stored = client_.get("/kv/functions/default/count");
-  EXPECT_EQ(stored.status, 200);
-  EXPECT_EQ(stored.body, "3");
-}
-
-TEST_P(CounterTest, AnUngrantedStoreIsAccessDeniedNotATrap) {
+TEST_P(UngrantedCounterTest, AnUngrantedStoreIsAccessDeniedNotATrap) {
   deploy(client_, "functions", "counter", GetParam());
   // No config at all, then a config granting another store.
   for (const char* config : {"", R"({"keyvalue":["sessions"]})"}) {
@@ -103,6 +157,24 @@ TEST_P(CounterTest, AnUngrantedStoreIsAccessDeniedNotATrap) {
     EXPECT_EQ(result.body.find("count\":"), std::string::npos) << result.body;
   }
   EXPECT_EQ(client_.get("/kv/functions/default/count").status, 404);
+}
+
+TEST(KeyValueFirstStartTest, ExamplesAreDeployedWithTheConfigBesideThem) {
+  testing::TempDir examples;
+  std::filesystem::copy_file(testing::component_path("rust-counter"),
+                             examples.path() / "counter.wasm");
+  std::ofstream(examples.path() / "counter.config.json")
+      << R"({"keyvalue":["default"],"config":{"greeting":"Hey"}})";
+  TestServer server;
+  auto deployment = server::FirstStartDeployment::prepare(server.server().deployments(),
+                                                          "examples", examples.path());
+  ASSERT_TRUE(deployment.has_value()) << deployment.error().message;
+  auto deployed = deployment->deploy(server.server().deployments());
+  ASSERT_TRUE(deployed.has_value()) << deployed.error().message;
+  EXPECT_EQ(*deployed, 1u);
+  HttpClient client(server.port());
+  EXPECT_EQ(exec_json(client, "/exec/examples/counter"),
+            json({{"greeting", "Hey"}, {"key", "count"}, {"count", 1}}));
 }
 
 TEST(KeyValueIsolationTest, ABucketsFunctionSeesOnlyItsOwnBucketsStores) {
