@@ -114,19 +114,22 @@ Result<std::string> normalize_origin(const json& value) {
   return scheme + "://" + host + ":" + std::to_string(std::stoul(port));
 }
 
-Result<void> parse_env(const json& value, FunctionConfig& config) {
-  if (!value.is_object()) return invalid("env", "must be an object of string values");
+// An object of strings without NUL into `out`: the environment (names
+// without '=' as well) or the wasi:config values.
+Result<void> parse_string_map(const json& value, const std::string& field, bool names_without_equals,
+                              std::map<std::string, std::string>& out) {
+  if (!value.is_object()) return invalid(field, "must be an object of string values");
   for (const auto& [name, text] : value.items()) {
-    if (name.empty() || name.find('=') != std::string::npos ||
-        name.find('\0') != std::string::npos) {
-      return invalid("env", "bad variable name '" + name + "'");
+    if (name.empty() || name.find('\0') != std::string::npos ||
+        (names_without_equals && name.find('=') != std::string::npos)) {
+      return invalid(field, "bad name '" + name + "'");
     }
-    if (!text.is_string()) return invalid("env", "the value of '" + name + "' must be a string");
+    if (!text.is_string()) return invalid(field, "the value of '" + name + "' must be a string");
     const std::string string_value = text.get<std::string>();
     if (string_value.find('\0') != std::string::npos) {
-      return invalid("env", "the value of '" + name + "' contains NUL");
+      return invalid(field, "the value of '" + name + "' contains NUL");
     }
-    config.env[name] = string_value;
+    out[name] = string_value;
   }
   return {};
 }
@@ -142,22 +145,6 @@ Result<void> parse_keyvalue(const json& value, FunctionConfig& config) {
     if (std::find(config.keyvalue.begin(), config.keyvalue.end(), name) == config.keyvalue.end()) {
       config.keyvalue.push_back(name);
     }
-  }
-  return {};
-}
-
-Result<void> parse_config_values(const json& value, FunctionConfig& config) {
-  if (!value.is_object()) return invalid("config", "must be an object of string values");
-  for (const auto& [name, text] : value.items()) {
-    if (name.empty() || name.find('\0') != std::string::npos) {
-      return invalid("config", "bad name '" + name + "'");
-    }
-    if (!text.is_string()) return invalid("config", "the value of '" + name + "' must be a string");
-    const std::string string_value = text.get<std::string>();
-    if (string_value.find('\0') != std::string::npos) {
-      return invalid("config", "the value of '" + name + "' contains NUL");
-    }
-    config.config_values[name] = string_value;
   }
   return {};
 }
@@ -215,7 +202,7 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
        }},
       {"env",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) {
-         return parse_env(value, config);
+         return parse_string_map(value, "env", /*names_without_equals=*/true, config.env);
        }},
       {"http_connect_timeout_ms",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) {
@@ -250,7 +237,8 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
        }},
       {"config",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) {
-         return parse_config_values(value, config);
+         return parse_string_map(value, "config", /*names_without_equals=*/false,
+                                 config.config_values);
        }},
       {"max_concurrency",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {

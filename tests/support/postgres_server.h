@@ -39,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/free_port.h"
 #include "support/temp_dir.h"
 
 namespace wasmfaas::testing {
@@ -165,18 +166,6 @@ class PostgresServer {
       return "/dev/shm";
     }
     return std::filesystem::temp_directory_path();
-  }
-
-  static uint16_t free_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    close(fd);
-    return ntohs(address.sin_port);
   }
 
   // Starts `argv` as the server's user with its output in `log`; it gets

@@ -22,21 +22,10 @@
 #include "storage/s3/http_client.h"
 #include "storage/s3/s3_store.h"
 #include "storage/s3/sigv4.h"
+#include "support/free_port.h"
 #include "support/temp_dir.h"
 
 namespace wasmfaas::testing {
-
-inline uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 class VersityGateway {
  public:
