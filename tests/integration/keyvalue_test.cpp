@@ -159,6 +159,27 @@ TEST_P(UngrantedCounterTest, AnUngrantedStoreIsAccessDeniedNotATrap) {
   EXPECT_EQ(client_.get("/kv/functions/default/count").status, 404);
 }
 
+TEST(KeyValueLimitsTest, AFunctionOverALimitGetsAnErrorValueAndGoesOn) {
+  server::ServerConfig config;
+  config.keyvalue.bucket_max_keys = 2;
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "functions", "counter", "rust-counter");
+  ASSERT_EQ(put_config(client, "functions", "counter", kGrantDefault).status, 200);
+  // A key over 256 bytes: the guest gets other(...) naming the limit.
+  const json long_key =
+      exec_json(client, "/exec/functions/counter", json({{"key", std::string(300, 'k')}}).dump());
+  EXPECT_EQ(long_key.value("error", ""), "other: key of 300 bytes exceeds the limit of 256 bytes");
+  // Two keys fill the bucket's quota; a third is refused, the first still counts.
+  EXPECT_EQ(exec_json(client, "/exec/functions/counter", R"({"key":"a"})").value("count", 0), 1);
+  EXPECT_EQ(exec_json(client, "/exec/functions/counter", R"({"key":"b"})").value("count", 0), 1);
+  const json over = exec_json(client, "/exec/functions/counter", R"({"key":"c"})");
+  EXPECT_NE(over.value("error", "").find("other: "), std::string::npos) << over;
+  EXPECT_NE(over.value("error", "").find("quota"), std::string::npos) << over;
+  EXPECT_EQ(exec_json(client, "/exec/functions/counter", R"({"key":"a"})").value("count", 0), 2);
+  EXPECT_EQ(client.get("/kv/functions/default/c").status, 404);
+}
+
 TEST(KeyValueFirstStartTest, ExamplesAreDeployedWithTheConfigBesideThem) {
   testing::TempDir examples;
   std::filesystem::copy_file(testing::component_path("rust-counter"),
