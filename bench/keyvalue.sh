@@ -3,7 +3,8 @@
 # dir) and on PostgreSQL (a throwaway local server, fsync off:
 # scripts/postgres.sh):
 #  - hello exec against counter exec (one increment per call) at 16
-#    connections: req/s and p50;
+#    connections: req/s and p50; between them the probe doing nothing (a
+#    Rust function that parses its JSON input, like the counter);
 #  - at 1 connection, the p50 of the probe function kvprobe (bench/components/
 #    kvprobe) doing nothing, only opening the store, one get, one set (16
 #    bytes), one increment: get - none and set - none is what one operation
@@ -113,6 +114,7 @@ measure() {
 
   # Warm-up (compiled code, instance pool, database connections and pages).
   run_wrk 16 2 "$base/exec/functions/hello" "$HELLO_BODY" >/dev/null
+  run_wrk 16 2 "$base/exec/functions/kvprobe" "$(probe_body none)" >/dev/null
   run_wrk 16 2 "$base/exec/functions/$COUNTER_URL_KEY" "$COUNTER_BODY" >/dev/null
   for op in "${PROBE_OPS[@]}"; do
     run_wrk 1 1 "$base/exec/functions/kvprobe" "$(probe_body "$op")" >/dev/null
@@ -120,6 +122,8 @@ measure() {
 
   for round in $(seq "$ROUNDS"); do
     load "$backend" "$round" hello 16 "$LOAD_SECONDS" "$base" /exec/functions/hello "$HELLO_BODY"
+    load "$backend" "$round" probe_none 16 "$LOAD_SECONDS" "$base" /exec/functions/kvprobe \
+      "$(probe_body none)"
     load "$backend" "$round" counter 16 "$LOAD_SECONDS" "$base" "/exec/functions/$COUNTER_URL_KEY" \
       "$COUNTER_BODY"
     for op in "${PROBE_OPS[@]}"; do

@@ -45,8 +45,9 @@ def main():
     loads, machine = parse(sys.argv[1])
     counter, settings = sys.argv[3], sys.argv[4]
 
-    def runs(backend, name):
-        return {r["round"]: r for r in loads if r["backend"] == backend and r["name"] == name}
+    def runs(backend, name, c):
+        return {r["round"]: r for r in loads
+                if r["backend"] == backend and r["name"] == name and int(r["c"]) == c}
 
     def med(values):
         values = list(values)
@@ -57,10 +58,11 @@ def main():
         if not any(r["backend"] == backend for r in loads):
             continue
         s = summary[backend] = {}
-        for name in ["hello", "counter"] + [f"probe_{op}" for op in ("none",) + OPS]:
-            rs = runs(backend, name)
+        for name, c in [("hello", 16), ("probe_none", 16), ("counter", 16)] + [
+                (f"probe_{op}", 1) for op in ("none",) + OPS]:
+            rs = runs(backend, name, c)
             if rs:
-                s[name] = {
+                s[f"{name} c={c}"] = {
                     "c": int(next(iter(rs.values()))["c"]),
                     "rps": med(r["rps"] for r in rs.values()),
                     "p50_us": med(r["p50_us"] for r in rs.values()),
@@ -71,12 +73,15 @@ def main():
                                                             "db_ops", "db_mean_us")}
                                for k, r in sorted(rs.items())},
                 }
-        hello, count = runs(backend, "hello"), runs(backend, "counter")
+        hello, empty, count = (runs(backend, "hello", 16), runs(backend, "probe_none", 16),
+                               runs(backend, "counter", 16))
         s["counter_share_of_hello"] = med(count[k]["rps"] / hello[k]["rps"] for k in hello if k in count)
-        none = runs(backend, "probe_none")
+        s["probe_none_share_of_hello"] = med(empty[k]["rps"] / hello[k]["rps"] for k in hello if k in empty)
+        s["counter_share_of_probe_none"] = med(count[k]["rps"] / empty[k]["rps"] for k in empty if k in count)
+        none = runs(backend, "probe_none", 1)
         s["added_p50_us"] = {}
         for op in OPS:
-            rs = runs(backend, f"probe_{op}")
+            rs = runs(backend, f"probe_{op}", 1)
             s["added_p50_us"][op] = med(rs[k]["p50_us"] - none[k]["p50_us"] for k in rs if k in none)
 
     print(f"counter: {counter}; {settings}; machine load (1, 5, 15 min) "
@@ -88,13 +93,16 @@ def main():
         for name, r in s.items():
             if not isinstance(r, dict) or "rps" not in r:
                 continue
-            op = name.removeprefix("probe_")
-            added = s["added_p50_us"].get(op) if name.startswith("probe_") else None
+            op = name.removeprefix("probe_").removesuffix(" c=1")
+            added = s["added_p50_us"].get(op) if name.endswith(" c=1") else None
+            name = name.split(" c=")[0]
             added_text = "" if added is None else f"{added:+.0f}"
             db_text = f"{r['db_mean_us']:.1f}" if r["db_mean_us"] >= 0 else ""
             print(f"{backend:9} {name:17} {r['c']:2d} {r['rps']:8.0f} {r['p50_us']:8.0f} {r['p99_us']:8.0f} "
                   f"{added_text:>8} {db_text:>10} {r['errors']:6.0f}")
-        print(f"{backend:9} counter / hello req/s at 16 connections: {s['counter_share_of_hello']:.2f}")
+        print(f"{backend:9} req/s at 16 connections: counter / hello {s['counter_share_of_hello']:.2f},"
+              f" probe none / hello {s['probe_none_share_of_hello']:.2f},"
+              f" counter / probe none {s['counter_share_of_probe_none']:.2f}")
     print()
 
     targets = {}

@@ -55,8 +55,7 @@ function(add_rust_component name)
   string(REPLACE "-" "_" lib "${ARG_PACKAGE}")
   set(target_dir "${CMAKE_BINARY_DIR}/guest/rust-target")
   set(core "${target_dir}/wasm32-wasip1/release/${lib}.wasm")
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${ARG_WORKSPACE}/*.rs" "${ARG_WORKSPACE}/*.toml"
-                                             "${ARG_WORKSPACE}/*.wit")
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${ARG_WORKSPACE}/*.rs" "${ARG_WORKSPACE}/*.toml")
   add_custom_command(
     OUTPUT "${core}"
     COMMAND "${CMAKE_COMMAND}" -E env

@@ -4,14 +4,18 @@
 //!  - none: nothing (`{"op":"none"}`): the baseline, same input parsing;
 //!  - open: opens the store "default" only;
 //!  - get: opens "default" and gets the key (`{"op":"get","found":true}`);
-//!  - set: opens "default" and sets the key to a 16-byte value;
+//!  - set: opens "default" and sets the key to a 16-byte value, new on every
+//!    call (the wall clock's nanoseconds in hex: a database may skip
+//!    rewriting a value that did not change, as SQLite does);
 //!  - increment: opens "default" and adds 1 to the key (`{"op":"increment","value":7}`).
 //! The key defaults to "k". Any failure is `{"error":"..."}`, never a trap.
 //! The function's config must grant the store: `"keyvalue": ["default"]`.
 
+// faas-exec-kv (wit/faas-kv.wit); the probe reads no config, so its
+// component imports only wasi:keyvalue's store and atomics.
 wit_bindgen::generate!({
-    world: "local:kvprobe/kvprobe",
-    path: ["../../../wit", "wit"],
+    world: "faas-exec-kv",
+    path: "../../../wit",
     generate_all,
 });
 
@@ -19,7 +23,15 @@ use serde::Deserialize;
 use serde_json::json;
 use wasi::keyvalue::{atomics, store};
 
-const VALUE: &[u8; 16] = b"0123456789abcdef";
+/// 16 bytes that differ from call to call: the wall clock in nanoseconds,
+/// as 16 hex digits.
+fn fresh_value() -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos() as u64)
+        .unwrap_or_default();
+    format!("{nanos:016x}").into_bytes()
+}
 
 #[derive(Deserialize)]
 struct Input {
@@ -52,7 +64,7 @@ fn probe(input: &Input) -> Result<serde_json::Value, String> {
             json!({ "op": "get", "found": value.is_some() })
         }
         "set" => {
-            bucket.set(&input.key, VALUE).map_err(store_error)?;
+            bucket.set(&input.key, &fresh_value()).map_err(store_error)?;
             json!({ "op": "set" })
         }
         "increment" => {
