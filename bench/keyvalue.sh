@@ -56,11 +56,13 @@ post() {  # post <url> <body>: prints the answer
   curl -sS -X POST -H 'Content-Type: application/json' -d "$2" "$1"
 }
 # The probe's input: get reads what set writes (key "k"); increment has a key
-# of its own ("n": a counter, not the 16 bytes set writes).
+# of its own ("n": a counter). Every op sends a value, "{n}": wrk puts a new
+# 16-digit number there on every request (bench/wrk/post_json.lua), so that
+# each set really writes, and the client does the same work for every op.
 probe_body() {
   local key=k
   [ "$1" = increment ] && key=n
-  echo "{\"op\":\"$1\",\"key\":\"$key\"}"
+  echo "{\"op\":\"$1\",\"key\":\"$key\",\"value\":\"{n}\"}"
 }
 
 # db_totals <base url>: the seconds and the number of operations the state
@@ -101,15 +103,16 @@ measure() {
       -d "$grant" "$base/config/functions/$key"
   done
   # Every call must succeed: the functions answer errors with a 200.
-  local answer
+  local answer body
   for body in "$(probe_body set)" "$(probe_body none)" "$(probe_body open)" "$(probe_body get)" \
       "$(probe_body increment)"; do
-    answer=$(post "$base/exec/functions/kvprobe" "$body")
+    answer=$(post "$base/exec/functions/kvprobe" "${body//\{n\}/0000000000000001}")
     case $answer in *error*) echo "kvprobe $body on $backend: $answer" >&2; return 1 ;; esac
   done
   answer=$(post "$base/exec/functions/$COUNTER_URL_KEY" "$COUNTER_BODY")
   case $answer in *error*) echo "counter on $backend: $answer" >&2; return 1 ;; esac
-  answer=$(post "$base/exec/functions/kvprobe" "$(probe_body get)")
+  body=$(probe_body get)
+  answer=$(post "$base/exec/functions/kvprobe" "${body//\{n\}/0000000000000001}")
   [ "$answer" = '{"found":true,"op":"get"}' ] || { echo "get after set: $answer" >&2; return 1; }
 
   # Warm-up (compiled code, instance pool, database connections and pages).
@@ -131,6 +134,9 @@ measure() {
         "$(probe_body "$op")"
     done
   done
+  # The sets wrote what wrk sent.
+  answer=$(curl -sS "$base/kv/functions/default/k")
+  [[ $answer =~ ^[0-9]{16}$ ]] || { echo "the value set: $answer" >&2; return 1; }
   stop_server
 }
 

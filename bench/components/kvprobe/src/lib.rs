@@ -1,15 +1,19 @@
 //! kvprobe, the key-value benchmark's function (bench/keyvalue.sh):
-//! `{"op":"none"|"open"|"get"|"set"|"increment","key":"k"}` performs exactly
-//! one thing and answers a small JSON object:
+//! `{"op":"none"|"open"|"get"|"set"|"increment","key":"k","value":"..."}`
+//! performs exactly one thing and answers a small JSON object:
 //!  - none: nothing (`{"op":"none"}`): the baseline, same input parsing;
 //!  - open: opens the store "default" only;
 //!  - get: opens "default" and gets the key (`{"op":"get","found":true}`);
-//!  - set: opens "default" and sets the key to a 16-byte value, new on every
-//!    call (the wall clock's nanoseconds in hex: a database may skip
-//!    rewriting a value that did not change, as SQLite does);
+//!  - set: opens "default" and sets the key to `value` (default
+//!    "0123456789abcdef"; the benchmark sends a new 16-byte value on every
+//!    call, since a database may skip rewriting a value that did not change,
+//!    as SQLite does);
 //!  - increment: opens "default" and adds 1 to the key (`{"op":"increment","value":7}`).
 //! The key defaults to "k". Any failure is `{"error":"..."}`, never a trap.
 //! The function's config must grant the store: `"keyvalue": ["default"]`.
+//! Nothing but the one operation may differ between the ops: no other host
+//! call (the WASI adapter's first call, e.g. reading the clock, grows the
+//! instance's memory by a page, which costs more than a get).
 
 // faas-exec-kv (wit/faas-kv.wit); the probe reads no config, so its
 // component imports only wasi:keyvalue's store and atomics.
@@ -23,21 +27,12 @@ use serde::Deserialize;
 use serde_json::json;
 use wasi::keyvalue::{atomics, store};
 
-/// 16 bytes that differ from call to call: the wall clock in nanoseconds,
-/// as 16 hex digits.
-fn fresh_value() -> Vec<u8> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos() as u64)
-        .unwrap_or_default();
-    format!("{nanos:016x}").into_bytes()
-}
-
 #[derive(Deserialize)]
 struct Input {
     op: String,
     #[serde(default = "default_key")]
     key: String,
+    value: Option<String>,
 }
 
 fn default_key() -> String {
@@ -64,7 +59,8 @@ fn probe(input: &Input) -> Result<serde_json::Value, String> {
             json!({ "op": "get", "found": value.is_some() })
         }
         "set" => {
-            bucket.set(&input.key, &fresh_value()).map_err(store_error)?;
+            let value = input.value.as_deref().unwrap_or("0123456789abcdef");
+            bucket.set(&input.key, value.as_bytes()).map_err(store_error)?;
             json!({ "op": "set" })
         }
         "increment" => {
