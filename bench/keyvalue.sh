@@ -9,13 +9,17 @@
 #    kvprobe) doing nothing, only opening the store, one get, one set (16
 #    bytes), one increment: get - none and set - none is what one operation
 #    adds to an exec.
-# Every figure is measured ROUNDS times, interleaved, and the medians are
-# reported (differences: the median of each round's difference), with the
-# state database's own time per operation during each run (mean, from the
-# server's /metrics: wasmfaas_kv_operation_duration_seconds).
+# Each 16-connection figure is measured ROUNDS times, the 1-connection ones
+# LATENCY_ROUNDS times (short runs, the ops interleaved: the p50 of one
+# request on this VM drifts by tens of microseconds from minute to minute),
+# and the medians are reported (differences: the median of each round's
+# difference), with the state database's own time per operation during each
+# run (mean, from the server's /metrics: wasmfaas_kv_operation_duration_seconds).
 # Prints the table and the targets and writes bench/results/keyvalue-<date>.json.
+# About 5 minutes with the defaults.
 #   bench/keyvalue.sh [seconds per 16-connection run, default 8]
-#                     [seconds per 1-connection run, default 4] [rounds, default 3]
+#                     [seconds per 1-connection run, default 2]
+#                     [ROUNDS, default 3] [LATENCY_ROUNDS, default 6]
 # BUILD_DIR (default build) holds the server and the functions; KVPROBE
 # overrides the probe (default $BUILD_DIR/bench-components/kvprobe.wasm).
 # The counter is $BUILD_DIR/functions/rust-counter.wasm when it exists, else
@@ -25,8 +29,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 source "$ROOT/scripts/postgres.sh"
 LOAD_SECONDS=${1:-8}
-LATENCY_SECONDS=${2:-4}
+LATENCY_SECONDS=${2:-2}
 ROUNDS=${3:-3}
+LATENCY_ROUNDS=${4:-6}
 BUILD_DIR=$(cd "${BUILD_DIR:-$ROOT/build}" && pwd)
 WASMFAAS="$BUILD_DIR/src/cli/wasmfaas"
 KVPROBE=${KVPROBE:-$BUILD_DIR/bench-components/kvprobe.wasm}
@@ -129,6 +134,8 @@ measure() {
       "$(probe_body none)"
     load "$backend" "$round" counter 16 "$LOAD_SECONDS" "$base" "/exec/functions/$COUNTER_URL_KEY" \
       "$COUNTER_BODY"
+  done
+  for round in $(seq "$LATENCY_ROUNDS"); do
     for op in "${PROBE_OPS[@]}"; do
       load "$backend" "$round" "probe_$op" 1 "$LATENCY_SECONDS" "$base" /exec/functions/kvprobe \
         "$(probe_body "$op")"
@@ -157,4 +164,4 @@ mkdir -p "$ROOT/bench/results"
 python3 "$ROOT/bench/keyvalue_report.py" "$RESULTS" \
   "$ROOT/bench/results/keyvalue-$(date -u +%Y-%m-%d).json" \
   "$COUNTER_URL_KEY.wasm $COUNTER_BODY" \
-  "seconds: $LOAD_SECONDS at 16 connections, $LATENCY_SECONDS at 1; rounds: $ROUNDS"
+  "$LOAD_SECONDS s x $ROUNDS at 16 connections, $LATENCY_SECONDS s x $LATENCY_ROUNDS at 1"

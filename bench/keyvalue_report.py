@@ -79,16 +79,18 @@ def main():
         s["probe_none_share_of_hello"] = med(empty[k]["rps"] / hello[k]["rps"] for k in hello if k in empty)
         s["counter_share_of_probe_none"] = med(count[k]["rps"] / empty[k]["rps"] for k in empty if k in count)
         none = runs(backend, "probe_none", 1)
-        s["added_p50_us"] = {}
+        s["added_p50_us"], s["added_p50_us_rounds"] = {}, {}
         for op in OPS:
             rs = runs(backend, f"probe_{op}", 1)
-            s["added_p50_us"][op] = med(rs[k]["p50_us"] - none[k]["p50_us"] for k in rs if k in none)
+            diffs = [rs[k]["p50_us"] - none[k]["p50_us"] for k in sorted(rs) if k in none]
+            s["added_p50_us"][op] = med(diffs)
+            s["added_p50_us_rounds"][op] = diffs
 
     print(f"counter: {counter}; {settings}; machine load (1, 5, 15 min) "
           f"before {machine.get('load_before', '?')}, after {machine.get('load_after', '?')}")
     print()
     print(f"{'backend':9} {'run':17} {'c':>2} {'req/s':>8} {'p50 us':>8} {'p99 us':>8} "
-          f"{'+p50 us':>8} {'db mean us':>10} {'errors':>6}")
+          f"{'+p50 us (rounds)':>18} {'db mean us':>10} {'errors':>6}")
     for backend, s in summary.items():
         for name, r in s.items():
             if not isinstance(r, dict) or "rps" not in r:
@@ -96,10 +98,12 @@ def main():
             op = name.removeprefix("probe_").removesuffix(" c=1")
             added = s["added_p50_us"].get(op) if name.endswith(" c=1") else None
             name = name.split(" c=")[0]
-            added_text = "" if added is None else f"{added:+.0f}"
+            rounds = s["added_p50_us_rounds"].get(op, []) if added is not None else []
+            added_text = "" if added is None else (
+                f"{added:+.0f} ({min(rounds):+.0f}..{max(rounds):+.0f})" if rounds else f"{added:+.0f}")
             db_text = f"{r['db_mean_us']:.1f}" if r["db_mean_us"] >= 0 else ""
             print(f"{backend:9} {name:17} {r['c']:2d} {r['rps']:8.0f} {r['p50_us']:8.0f} {r['p99_us']:8.0f} "
-                  f"{added_text:>8} {db_text:>10} {r['errors']:6.0f}")
+                  f"{added_text:>18} {db_text:>10} {r['errors']:6.0f}")
         print(f"{backend:9} req/s at 16 connections: counter / hello {s['counter_share_of_hello']:.2f},"
               f" probe none / hello {s['probe_none_share_of_hello']:.2f},"
               f" counter / probe none {s['counter_share_of_probe_none']:.2f}")
