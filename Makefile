@@ -46,6 +46,7 @@ bench: build
 	@echo "== pipelines ==" && $(BUILD_DIR)/bench/pipeline_steps $(BUILD_DIR)/test-components/fixture_echo.wasm 8
 	@echo "== observability overhead ==" && bench/metrics_overhead.sh 8 1
 	@echo "== state database: SQLite and PostgreSQL ==" && bench/state_ops.sh
+	@echo "== key-value ==" && BUILD_DIR=$(BUILD_DIR) bench/keyvalue.sh
 
 # Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (Wasmtime itself is Rust and not instrumented). Not part of `make test`.
