@@ -21,7 +21,8 @@
 #                     [seconds per 1-connection run, default 2]
 #                     [ROUNDS, default 3] [LATENCY_ROUNDS, default 6]
 # BUILD_DIR (default build) holds the server and the functions; KVPROBE
-# overrides the probe (default $BUILD_DIR/bench-components/kvprobe.wasm).
+# overrides the probe (default $BUILD_DIR/bench-components/kvprobe.wasm);
+# BACKENDS (default "sqlite postgres") chooses the state databases.
 # The counter is $BUILD_DIR/functions/rust-counter.wasm when it exists, else
 # the probe's increment.
 set -euo pipefail
@@ -35,6 +36,7 @@ LATENCY_ROUNDS=${4:-6}
 BUILD_DIR=$(cd "${BUILD_DIR:-$ROOT/build}" && pwd)
 WASMFAAS="$BUILD_DIR/src/cli/wasmfaas"
 KVPROBE=${KVPROBE:-$BUILD_DIR/bench-components/kvprobe.wasm}
+BACKENDS=${BACKENDS:-sqlite postgres}
 COUNTER="$BUILD_DIR/functions/rust-counter.wasm"
 WORK=$(mktemp -d)
 RESULTS="$WORK/results.txt"
@@ -70,28 +72,41 @@ probe_body() {
   echo "{\"op\":\"$1\",\"key\":\"$key\",\"value\":\"{n}\"}"
 }
 
-# db_totals <base url>: the seconds and the number of operations the state
-# database has spent on key-value operations (the server's /metrics).
-db_totals() {
-  curl -s "$1/metrics" | awk '
-    /^wasmfaas_kv_operation_duration_seconds_sum\{/ { sum += $2 }
-    /^wasmfaas_kv_operation_duration_seconds_count\{/ { count += $2 }
-    END { printf "%.9f %d\n", sum, count }'
+# totals <base url> <function key>: from the server's /metrics, the seconds
+# the state database has spent on key-value operations and their number,
+# then the seconds the function's executions took and their number.
+totals() {
+  curl -s "$1/metrics" | awk -v key="key=\"$2\"" '
+    /^wasmfaas_kv_operation_duration_seconds_sum\{/ { db_sum += $2 }
+    /^wasmfaas_kv_operation_duration_seconds_count\{/ { db_count += $2 }
+    /^wasmfaas_execution_duration_seconds_sum\{/ && index($0, key) { exec_sum += $2 }
+    /^wasmfaas_execution_duration_seconds_count\{/ && index($0, key) { exec_count += $2 }
+    END { printf "%.9f %d %.9f %d\n", db_sum, db_count, exec_sum, exec_count }'
+}
+
+# mean_us <sum before> <sum after> <count>: the mean in microseconds, -1 for none.
+mean_us() {
+  awk -v t="$1" -v s="$2" -v n="$3" 'BEGIN { printf "%.1f", n ? (s - t) / n * 1e6 : -1 }'
 }
 
 # load <backend> <round> <name> <connections> <seconds> <base url> <path> <body>
+# Records the wrk figures, the state database's operations during the run
+# and their mean time, and the function's mean execution time (the server's
+# own measure: from the instance's creation to its output, without HTTP).
 load() {
   local backend=$1 round=$2 name=$3 connections=$4 seconds=$5 base=$6 path=$7 body=$8
-  local sum0 count0 sum1 count1 db_ops db_mean
-  read -r sum0 count0 < <(db_totals "$base")
+  local function=${path##*/} db0 dbn0 ex0 exn0 db1 dbn1 ex1 exn1 db_ops db_mean exec_mean
+  read -r db0 dbn0 ex0 exn0 < <(totals "$base" "$function")
   read -r rps p50 p99 errors < <(run_wrk "$connections" "$seconds" "$base$path" "$body")
-  read -r sum1 count1 < <(db_totals "$base")
-  db_ops=$((count1 - count0))
-  db_mean=$(awk -v s="$sum1" -v t="$sum0" -v n="$db_ops" 'BEGIN { printf "%.1f", n ? (s - t) / n * 1e6 : -1 }')
+  read -r db1 dbn1 ex1 exn1 < <(totals "$base" "$function")
+  db_ops=$((dbn1 - dbn0))
+  db_mean=$(mean_us "$db0" "$db1" "$db_ops")
+  exec_mean=$(mean_us "$ex0" "$ex1" $((exn1 - exn0)))
   record "load backend=$backend round=$round name=$name c=$connections rps=$rps p50_us=$p50" \
-    "p99_us=$p99 errors=$errors db_ops=$db_ops db_mean_us=$db_mean"
-  printf '  %-8s round %s  %-15s c=%-2s %7s req/s  p50 %6s us  p99 %6s us  errors %s  db %s ops, mean %s us\n' \
-    "$backend" "$round" "$name" "$connections" "$rps" "$p50" "$p99" "$errors" "$db_ops" "$db_mean" >&2
+    "p99_us=$p99 errors=$errors db_ops=$db_ops db_mean_us=$db_mean exec_mean_us=$exec_mean"
+  printf '  %-8s round %s  %-15s c=%-2s %7s req/s  p50 %6s us  p99 %6s us  errors %s  exec mean %s us  db %s ops, mean %s us\n' \
+    "$backend" "$round" "$name" "$connections" "$rps" "$p50" "$p99" "$errors" "$exec_mean" \
+    "$db_ops" "$db_mean" >&2
 }
 
 # measure <backend> [serve flags...]: one server, every figure ROUNDS times.
@@ -149,15 +164,18 @@ measure() {
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,; }
 record "machine load_before=$(load_average)"
-echo "== key-value: SQLite ==" >&2
-measure sqlite --state sqlite
-
-echo "== key-value: PostgreSQL (local, throwaway, fsync off) ==" >&2
-POSTGRES_BIN=$(sed -n 's/^set(POSTGRES_BIN_DIR "\(.*\)")$/\1/p' "$BUILD_DIR/deps.cmake" 2>/dev/null || true)
-[ -n "$POSTGRES_BIN" ] || POSTGRES_BIN=$(pg_config --bindir)
-start_postgres "$POSTGRES_BIN" "$WORK"
-measure postgres --state "$POSTGRES_URL"
-stop_postgres
+if [[ " $BACKENDS " == *" sqlite "* ]]; then
+  echo "== key-value: SQLite ==" >&2
+  measure sqlite --state sqlite
+fi
+if [[ " $BACKENDS " == *" postgres "* ]]; then
+  echo "== key-value: PostgreSQL (local, throwaway, fsync off) ==" >&2
+  POSTGRES_BIN=$(sed -n 's/^set(POSTGRES_BIN_DIR "\(.*\)")$/\1/p' "$BUILD_DIR/deps.cmake" 2>/dev/null || true)
+  [ -n "$POSTGRES_BIN" ] || POSTGRES_BIN=$(pg_config --bindir)
+  start_postgres "$POSTGRES_BIN" "$WORK"
+  measure postgres --state "$POSTGRES_URL"
+  stop_postgres
+fi
 record "machine load_after=$(load_average)"
 
 mkdir -p "$ROOT/bench/results"

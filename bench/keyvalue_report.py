@@ -5,8 +5,10 @@ usage: keyvalue_report.py <raw results> <output json> <counter> <settings>
 
 Raw lines (one field per key=value):
   load backend=B round=R name=N c=C rps=.. p50_us=.. p99_us=.. errors=.. db_ops=.. db_mean_us=..
+       exec_mean_us=..
   (db_: the state database's key-value operations during the run and their
-  mean duration as the server timed them, -1 for none)
+  mean duration as the server timed them, -1 for none; exec_mean_us: the
+  function's mean execution time as the server timed it)
   machine load_before=1.0,1.1,1.2   (or load_after=)
 """
 import json
@@ -32,7 +34,7 @@ def parse(path):
         kind, *fields = line.split()
         kv = dict(f.split("=", 1) for f in fields)
         if kind == "load":
-            for k in ("rps", "p50_us", "p99_us", "errors", "db_ops", "db_mean_us"):
+            for k in ("rps", "p50_us", "p99_us", "errors", "db_ops", "db_mean_us", "exec_mean_us"):
                 kv[k] = float(kv[k])
             kv["round"] = int(kv["round"])
             loads.append(kv)
@@ -69,8 +71,9 @@ def main():
                     "p99_us": med(r["p99_us"] for r in rs.values()),
                     "errors": sum(r["errors"] for r in rs.values()),
                     "db_mean_us": med(r["db_mean_us"] for r in rs.values()),
+                    "exec_mean_us": med(r["exec_mean_us"] for r in rs.values()),
                     "rounds": {str(k): {f: r[f] for f in ("rps", "p50_us", "p99_us", "errors",
-                                                            "db_ops", "db_mean_us")}
+                                                            "db_ops", "db_mean_us", "exec_mean_us")}
                                for k, r in sorted(rs.items())},
                 }
         hello, empty, count = (runs(backend, "hello", 16), runs(backend, "probe_none", 16),
@@ -85,12 +88,14 @@ def main():
             diffs = [rs[k]["p50_us"] - none[k]["p50_us"] for k in sorted(rs) if k in none]
             s["added_p50_us"][op] = med(diffs)
             s["added_p50_us_rounds"][op] = diffs
+            s.setdefault("added_exec_mean_us", {})[op] = med(
+                rs[k]["exec_mean_us"] - none[k]["exec_mean_us"] for k in rs if k in none)
 
     print(f"counter: {counter}; {settings}; machine load (1, 5, 15 min) "
           f"before {machine.get('load_before', '?')}, after {machine.get('load_after', '?')}")
     print()
     print(f"{'backend':9} {'run':17} {'c':>2} {'req/s':>8} {'p50 us':>8} {'p99 us':>8} "
-          f"{'+p50 us (rounds)':>18} {'db mean us':>10} {'errors':>6}")
+          f"{'+p50 us (rounds)':>18} {'exec us':>7} {'+exec':>5} {'db us':>6} {'errors':>6}")
     for backend, s in summary.items():
         for name, r in s.items():
             if not isinstance(r, dict) or "rps" not in r:
@@ -102,8 +107,11 @@ def main():
             added_text = "" if added is None else (
                 f"{added:+.0f} ({min(rounds):+.0f}..{max(rounds):+.0f})" if rounds else f"{added:+.0f}")
             db_text = f"{r['db_mean_us']:.1f}" if r["db_mean_us"] >= 0 else ""
+            added_exec = s["added_exec_mean_us"].get(op) if added is not None else None
+            added_exec_text = "" if added_exec is None else f"{added_exec:+.0f}"
             print(f"{backend:9} {name:17} {r['c']:2d} {r['rps']:8.0f} {r['p50_us']:8.0f} {r['p99_us']:8.0f} "
-                  f"{added_text:>18} {db_text:>10} {r['errors']:6.0f}")
+                  f"{added_text:>18} {r['exec_mean_us']:7.0f} {added_exec_text:>5} {db_text:>6} "
+                  f"{r['errors']:6.0f}")
         print(f"{backend:9} req/s at 16 connections: counter / hello {s['counter_share_of_hello']:.2f},"
               f" probe none / hello {s['probe_none_share_of_hello']:.2f},"
               f" counter / probe none {s['counter_share_of_probe_none']:.2f}")
