@@ -109,7 +109,8 @@ load() {
     "$db_ops" "$db_mean" >&2
 }
 
-# measure <backend> [serve flags...]: one server, every figure ROUNDS times.
+# measure <backend> [serve flags...]: one server; the 16-connection figures
+# ROUNDS times, then the 1-connection ones LATENCY_ROUNDS times.
 measure() {
   local backend=$1
   shift
