@@ -8,43 +8,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/hex.h"
+
 namespace wasmfaas {
-namespace {
-
-std::string to_hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex(size * 2, '0');
-  for (size_t i = 0; i < size; ++i) {
-    hex[2 * i] = kDigits[bytes[i] >> 4];
-    hex[2 * i + 1] = kDigits[bytes[i] & 0xF];
-  }
-  return hex;
-}
-
-}  // namespace
-
-std::string hex_encode(std::string_view bytes) {
-  return to_hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-}
-
-std::optional<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  const auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string bytes(hex.size() / 2, '\0');
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    const int high = digit(hex[2 * i]);
-    const int low = digit(hex[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    bytes[i] = static_cast<char>(high * 16 + low);
-  }
-  return bytes;
-}
-
 namespace {
 
 std::string digest_hex(const EVP_MD* md, const void* data, size_t size) {
@@ -53,7 +19,7 @@ std::string digest_hex(const EVP_MD* md, const void* data, size_t size) {
   if (EVP_Digest(data, size, out, &out_size, md, nullptr) != 1) {
     throw std::runtime_error("OpenSSL digest failed");
   }
-  return to_hex(out, out_size);
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(out), out_size));
 }
 
 }  // namespace
@@ -98,7 +64,7 @@ std::string random_hex(size_t count) {
   if (RAND_bytes(bytes.data(), static_cast<int>(count)) != 1) {
     throw std::runtime_error("OpenSSL RAND_bytes failed");
   }
-  return to_hex(bytes.data(), count);
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), count));
 }
 
 }  // namespace wasmfaas

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,16 +13,8 @@ std::string md5_hex(std::span<const uint8_t> data);
 std::string sha256_hex(std::span<const uint8_t> data);
 std::string sha256_hex(std::string_view text);
 
-// Bytes as lowercase hex, and back (nullopt for text that is not hex).
-std::string hex_encode(std::string_view bytes);
-std::optional<std::string> hex_decode(std::string_view hex);
-
 // `count` random bytes from OpenSSL's CSPRNG as lowercase hex.
 std::string random_hex(size_t count);
-
-// Bytes as lowercase hex, and back (nullopt for text that is not hex).
-std::string hex_encode(std::string_view bytes);
-std::optional<std::string> hex_decode(std::string_view hex);
 
 // `count` random bytes from OpenSSL's CSPRNG.
 std::vector<uint8_t> random_bytes(size_t count);

@@ -1,16 +1,8 @@
 #include "http/request_target.h"
 
+#include "common/hex.h"
+
 namespace wasmfaas::http {
-namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> RequestTarget::query_value(const std::string& name) const {
   const auto it = query.find(name);

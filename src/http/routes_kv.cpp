@@ -2,7 +2,7 @@
 // GET|PUT|DELETE /kv/{bucket}/{store}/{key} reads, writes and removes one.
 #include <charconv>
 
-#include "common/hash.h"
+#include "common/hex.h"
 #include "http/route_helpers.h"
 #include "http/routes.h"
 
