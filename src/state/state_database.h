@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "state/job_queue.h"
+#include "state/schedule_table.h"
 
 namespace wasmfaas::state {
 
@@ -42,7 +44,8 @@ struct KeyPage {
   std::optional<std::string> next_cursor;
 };
 
-// The state database: what changes at run time (key-value data), beside the
+// The state database: what changes at run time (key-value data, async jobs,
+// cron schedules), beside the
 // object store that keeps what is deployed. Implementations: SQLite (embedded,
 // one node) and PostgreSQL (shared by several nodes). Every operation is
 // atomic and durable once it returns success (it survives kill -9 of the
@@ -97,6 +100,11 @@ class StateDatabase {
 
   // Removes every store of `bucket` (when the bucket itself is deleted).
   virtual Result<void> remove_bucket(std::string_view bucket) = 0;
+
+  // The async jobs and cron schedules kept in the same database (owned by
+  // it, valid as long as it lives).
+  virtual JobQueue& jobs() = 0;
+  virtual ScheduleTable& schedules() = 0;
 };
 
 }  // namespace wasmfaas::state
