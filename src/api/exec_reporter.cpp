@@ -56,15 +56,22 @@ void ExecReporter::report(std::string_view bucket, std::string_view key,
   if (sinks_.durations) sinks_.durations->with({bucket_label, key_label}).observe(seconds);
   if (sinks_.output_log && sinks_.output_log->should_log(spdlog::level::info) &&
       !(logs.stdout_text.empty() && logs.stderr_text.empty())) {
-    sinks_.output_log->info(json_line({{"type", "function_output"},
-                                       {"function", function_name(bucket, key)},
-                                       {"request_id", std::string(context.request_id)},
-                                       {"stdout", logs.stdout_text},
-                                       {"stderr", logs.stderr_text}}));
+    nlohmann::json line = {{"type", "function_output"},
+                           {"function", function_name(bucket, key)},
+                           {"request_id", std::string(context.request_id)},
+                           {"stdout", logs.stdout_text},
+                           {"stderr", logs.stderr_text}};
+    if (!context.job_id.empty()) {
+      line["job"] = std::string(context.job_id);
+      line["attempt"] = context.job_attempt;
+    }
+    sinks_.output_log->info(json_line(line));
   }
   if (sinks_.log) {
     InvocationRecord record;
     record.request_id = std::string(context.request_id);
+    record.job_id = std::string(context.job_id);
+    record.job_attempt = context.job_attempt;
     record.version_id = execution.version_id;
     record.time = std::chrono::system_clock::now();
     if (error) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ struct ExecContext {
   // A caller's remaining time (a pipeline's): the call's time limit is the
   // smaller of this and the function's own.
   std::optional<std::chrono::milliseconds> timeout_cap;
+  // An async job's attempt: the function sees them as WASMFAAS_JOB_ID and
+  // WASMFAAS_JOB_ATTEMPT in its environment, and the invocation log names
+  // them. Empty job_id: not a job.
+  std::string_view job_id;
+  uint32_t job_attempt = 0;
 };
 
 }  // namespace wasmfaas::api

@@ -81,6 +81,19 @@ Result<cache::CompiledFunctions::Function> ExecutionService::function_for(
   return compiled;
 }
 
+Result<ExecutionService::ResolvedFunction> ExecutionService::resolve(
+    std::string_view bucket, std::string_view key, const std::optional<std::string>& version_id) {
+  if (auto ok = system_.check_user_bucket(bucket); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
+  auto version = versions_.resolve(bucket, key, version_id);
+  if (!version) {
+    return std::unexpected(function_error(store_, bucket, key, version_id, version.error()));
+  }
+  auto config = configs_.find(bucket, *version);
+  if (!config) return std::unexpected(config.error());
+  return ResolvedFunction{std::move(*version), std::move(*config)};
+}
+
 Result<std::string> ExecutionService::run(std::string_view bucket, std::string_view key,
                                           const std::optional<std::string>& version_id,
                                           std::string_view input, const ExecContext& context,
@@ -115,6 +128,10 @@ Result<std::string> ExecutionService::run(std::string_view bucket, std::string_v
   runtime::InvocationOptions limits =
       *config ? apply_function_config(**config, options_.invocation) : options_.invocation;
   if (context.timeout_cap) limits.timeout = std::min(limits.timeout, *context.timeout_cap);
+  if (!context.job_id.empty()) {
+    limits.env.emplace_back("WASMFAAS_JOB_ID", std::string(context.job_id));
+    limits.env.emplace_back("WASMFAAS_JOB_ATTEMPT", std::to_string(context.job_attempt));
+  }
   std::optional<keyvalue::FunctionKeyValue> stores;
   if (options_.keyvalue) {
     stores.emplace(*options_.keyvalue, std::string(bucket),

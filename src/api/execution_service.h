@@ -51,6 +51,17 @@ class ExecutionService {
                  const std::optional<std::string>& version_id, std::string_view input,
                  const ExecContext& context = {});
 
+  // The version exec would run now (`version_id`, or the current one) and
+  // its config (nullopt: it has none), or the error exec would answer
+  // (no such bucket, function or version; storage unavailable). For callers
+  // that check a function before queuing work for it (async jobs).
+  struct ResolvedFunction {
+    storage::ObjectVersion version;
+    std::optional<FunctionConfig> config;
+  };
+  Result<ResolvedFunction> resolve(std::string_view bucket, std::string_view key,
+                                   const std::optional<std::string>& version_id);
+
   const ExecutionOptions& options() const { return options_; }
 
  private:

@@ -17,6 +17,9 @@ constexpr uint64_t kMaxOutputBytes = 64ull << 20;
 constexpr uint64_t kMaxResponseBytes = 1ull << 30;
 constexpr uint64_t kMaxConcurrentRequests = 256;
 constexpr uint64_t kMaxConcurrency = 100000;
+constexpr uint64_t kMaxJobAttempts = 100;
+constexpr uint64_t kMaxRetryDelayMs = 24 * 60 * 60 * 1000;
+constexpr uint64_t kMaxJobAgeSeconds = 7 * 24 * 60 * 60;
 
 std::unexpected<Error> invalid(std::string_view field, std::string_view problem) {
   return make_error(ErrorCode::kInvalidArgument,
@@ -149,6 +152,34 @@ Result<void> parse_keyvalue(const json& value, FunctionConfig& config) {
   return {};
 }
 
+// "retry": {"max_attempts": 3, "initial_ms": 1000, "max_ms": 60000}, each
+// field optional.
+Result<void> parse_retry(const json& value, FunctionConfig& config) {
+  if (!value.is_object()) {
+    return invalid("retry", "must be an object with max_attempts, initial_ms and max_ms");
+  }
+  RetryConfig& retry = config.retry;
+  for (const auto& [name, field] : value.items()) {
+    const std::string path = "retry." + name;
+    if (name == "max_attempts") {
+      auto count = integer_in(field, path, 1, kMaxJobAttempts);
+      if (!count) return std::unexpected(count.error());
+      retry.max_attempts = static_cast<uint32_t>(*count);
+    } else if (name == "initial_ms" || name == "max_ms") {
+      auto ms = integer_in(field, path, 1, kMaxRetryDelayMs);
+      if (!ms) return std::unexpected(ms.error());
+      (name == "initial_ms" ? retry.initial_ms : retry.max_ms) = static_cast<int64_t>(*ms);
+    } else {
+      return invalid("retry", "unknown field '" + name +
+                                  "' (the fields are max_attempts, initial_ms and max_ms)");
+    }
+  }
+  if (retry.initial_ms && retry.max_ms && *retry.max_ms < *retry.initial_ms) {
+    return invalid("retry", "max_ms must not be below initial_ms");
+  }
+  return {};
+}
+
 using FieldParser =
     std::function<Result<void>(const json&, FunctionConfig&, const ConfigBounds&)>;
 
@@ -240,6 +271,17 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
          return parse_string_map(value, "config", /*names_without_equals=*/false,
                                  config.config_values);
        }},
+      {"retry",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return parse_retry(value, config);
+       }},
+      {"max_age_s",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
+         auto seconds = integer_in(value, "max_age_s", 1, kMaxJobAgeSeconds);
+         if (!seconds) return std::unexpected(seconds.error());
+         config.max_age_s = *seconds;
+         return {};
+       }},
       {"max_concurrency",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
          auto count = integer_in(value, "max_concurrency", 1, kMaxConcurrency);
@@ -298,6 +340,12 @@ std::string function_config_json(const FunctionConfig& config) {
   if (config.max_concurrency) document["max_concurrency"] = *config.max_concurrency;
   if (!config.keyvalue.empty()) document["keyvalue"] = config.keyvalue;
   if (!config.config_values.empty()) document["config"] = config.config_values;
+  json retry = json::object();
+  if (config.retry.max_attempts) retry["max_attempts"] = *config.retry.max_attempts;
+  if (config.retry.initial_ms) retry["initial_ms"] = *config.retry.initial_ms;
+  if (config.retry.max_ms) retry["max_ms"] = *config.retry.max_ms;
+  if (!retry.empty()) document["retry"] = std::move(retry);
+  if (config.max_age_s) document["max_age_s"] = *config.max_age_s;
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -13,6 +13,14 @@
 
 namespace wasmfaas::api {
 
+// How async jobs of a function are retried ("retry" in its config); an
+// unset field keeps the server's default (triggers::RetryPolicy).
+struct RetryConfig {
+  std::optional<uint32_t> max_attempts;
+  std::optional<int64_t> initial_ms;
+  std::optional<int64_t> max_ms;
+};
+
 // The per-function settings stored beside a function version (PUT /config).
 // Every field is optional; an absent one keeps the server's default. A
 // plain value, copied freely; not synchronized.
@@ -38,6 +46,10 @@ struct FunctionConfig {
   std::vector<std::string> keyvalue;
   // What wasi:config/store serves it ("config": {"greeting": "Hi"}).
   std::map<std::string, std::string> config_values;
+  // Async jobs: the retry policy, and the age (from submission) after which
+  // no new attempt starts and the job is dead ("max_age_s").
+  RetryConfig retry;
+  std::optional<uint64_t> max_age_s;
 };
 
 // What a config may ask for on this server.

@@ -17,6 +17,9 @@ namespace wasmfaas::api {
 // What one invocation printed and how it ended, as GET /logs serves it.
 struct InvocationRecord {
   std::string request_id;
+  // The async job and attempt this invocation ran (empty: not a job).
+  std::string job_id;
+  uint32_t job_attempt = 0;
   std::string version_id;
   std::chrono::system_clock::time_point time;
   std::optional<ErrorCode> error_code;  // none: it succeeded

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <toml++/toml.h>
 
+#include "common/origins.h"
 #include "http/access_control.h"
 #include "storage/s3/s3_store.h"
 
@@ -63,6 +64,11 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   pipeline_timeout_ms_ = config.pipelines.total_timeout.count();
   kv_max_value_kb_ = config.keyvalue.max_value_bytes >> 10;
   kv_bucket_max_mb_ = config.keyvalue.bucket_max_bytes >> 20;
+  job_retention_hours_ = std::chrono::duration_cast<std::chrono::hours>(
+                             config.triggers.schedules.retention)
+                             .count();
+  job_lease_ms_ = config.triggers.workers.lease.count();
+  config.triggers.workers.workers = std::max(1u, std::thread::hardware_concurrency() / 2);
   // Unset unless a flag, WASMFAAS_S3_REGION or the file names one; finish()
   // then takes AWS_REGION, AWS_DEFAULT_REGION or us-east-1.
   o.s3.region.clear();
@@ -179,6 +185,25 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   c.add_option("--kv-bucket-max-keys", config.keyvalue.bucket_max_keys,
                "Keys one bucket may hold across its stores (0: no limit)")
       ->capture_default_str();
+  // Async jobs and schedules.
+  c.add_option("--job-workers", config.triggers.workers.workers,
+               "Threads running async jobs on this node, at a lower CPU priority than exec "
+               "(0: this node runs none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  c.add_option("--job-lease-ms", job_lease_ms_,
+               "How long a node holds a job it runs before another may take it (renewed "
+               "while the job runs)")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 3600000));
+  c.add_option("--job-retention-hours", job_retention_hours_,
+               "How long finished jobs and schedule fire records are kept")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 365));
+  c.add_option("--callback-allowed-hosts", callback_hosts_,
+               "Origins job callbacks may be sent to, as scheme://host:port (host may be "
+               "*.domain); none: X-Callback-Url is refused")
+      ->delimiter(',');
   // Access control.
   c.add_option("--token", token_lines_,
                "API token as name:scope:sha256[:bucket,...] (scope admin or invoke; the hash "
@@ -295,6 +320,16 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.keyvalue.max_value_bytes = kv_max_value_kb_ << 10;
   config.keyvalue.bucket_max_bytes = kv_bucket_max_mb_ << 20;
   config.keyvalue.max_batch_keys = config.keyvalue.max_list_keys;
+  config.triggers.schedules.retention = std::chrono::hours(job_retention_hours_);
+  config.triggers.workers.lease = std::chrono::milliseconds(job_lease_ms_);
+  for (const std::string& host : callback_hosts_) {
+    auto origin = normalize_origin(host);
+    if (!origin) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "setting 'callback-allowed-hosts': " + origin.error().message);
+    }
+    config.triggers.callbacks.allowed_origins.push_back(std::move(*origin));
+  }
   config.store_backend = options.store;
   config.metrics = !no_metrics_;
   for (const std::string& line : token_lines_) {

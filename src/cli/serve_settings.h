@@ -57,6 +57,9 @@ class ServeSettings {
   int64_t pipeline_timeout_ms_ = 0;
   size_t kv_max_value_kb_ = 0;
   uint64_t kv_bucket_max_mb_ = 0;
+  uint64_t job_retention_hours_ = 0;
+  int64_t job_lease_ms_ = 0;
+  std::vector<std::string> callback_hosts_;
   std::vector<std::string> token_lines_;
 };
 

@@ -45,7 +45,8 @@ std::vector<std::string_view> all_error_names() {
         reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
         reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
-        reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded}) {
+        reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded, reason::kJobNotFound,
+        reason::kScheduleNotFound}) {
     names.push_back(name);
   }
   return names;

@@ -59,6 +59,8 @@ inline constexpr std::string_view kInvalidUtf8Output = "invalid_utf8_output";
 inline constexpr std::string_view kKeyNotFound = "key_not_found";
 inline constexpr std::string_view kKeyValueQuotaExceeded = "kv_quota_exceeded";
 inline constexpr std::string_view kKeyValueLimitExceeded = "kv_limit_exceeded";
+inline constexpr std::string_view kJobNotFound = "job_not_found";
+inline constexpr std::string_view kScheduleNotFound = "schedule_not_found";
 }  // namespace reason
 
 // An expected failure, carried as a value. Cheap to move; not thread-bound.

@@ -52,6 +52,27 @@ inline constexpr char kKeyValueDuration[] = "wasmfaas_kv_operation_duration_seco
 inline constexpr char kKeyValueDurationHelp[] =
     "Latency of key-value operations in the state database";
 
+// Async jobs and schedules.
+inline constexpr char kJobs[] = "wasmfaas_jobs";
+inline constexpr char kJobsHelp[] = "Jobs in the queue by status (all nodes sharing the database)";
+inline constexpr char kJobOldestQueuedAge[] = "wasmfaas_jobs_oldest_queued_age_seconds";
+inline constexpr char kJobOldestQueuedAgeHelp[] =
+    "How long the queued job due longest ago has waited since it was due";
+inline constexpr char kJobsSubmitted[] = "wasmfaas_jobs_submitted_total";
+inline constexpr char kJobsSubmittedHelp[] = "Jobs queued by this node, by source (api, schedule)";
+inline constexpr char kJobAttempts[] = "wasmfaas_job_attempts_total";
+inline constexpr char kJobAttemptsHelp[] =
+    "Job attempts run by this node, by outcome (succeeded, retried, failed, dead, lease_lost)";
+inline constexpr char kJobStartDelay[] = "wasmfaas_job_start_delay_seconds";
+inline constexpr char kJobStartDelayHelp[] =
+    "Time from a job's due time to the start of its attempt on this node";
+inline constexpr char kJobCallbacks[] = "wasmfaas_job_callbacks_total";
+inline constexpr char kJobCallbacksHelp[] =
+    "Callback attempts by outcome (delivered, retried, failed)";
+inline constexpr char kScheduleFires[] = "wasmfaas_schedule_fires_total";
+inline constexpr char kScheduleFiresHelp[] =
+    "Schedule ticks this node fired, by outcome (submitted, skipped, missed)";
+
 // Worker pools (label: pool = exec|storage).
 inline constexpr char kQueueDepth[] = "wasmfaas_queue_depth";
 inline constexpr char kQueueDepthHelp[] = "Tasks waiting for a worker";

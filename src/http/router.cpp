@@ -45,6 +45,8 @@ Router::Router(RouterDependencies dependencies) : deps_(dependencies) {
   add_exec_routes(table_, deps_);
   add_pipeline_routes(table_, deps_);
   add_keyvalue_routes(table_, deps_);
+  add_job_routes(table_, deps_);
+  add_schedule_routes(table_, deps_);
 }
 
 bool Router::is_upload(const Request& header) const {

@@ -13,6 +13,8 @@
 #include "http/access_control.h"
 #include "http/http_types.h"
 #include "http/route_table.h"
+#include "triggers/job_service.h"
+#include "triggers/schedule_service.h"
 
 namespace spdlog {
 class logger;
@@ -33,6 +35,10 @@ struct RouterDependencies {
   const api::InvocationLog* invocation_log = nullptr;
   // Optional: the /kv routes serve it (404 without).
   keyvalue::KeyValueService* keyvalue = nullptr;
+  // Optional: the /async, /jobs and /schedule routes serve them (404
+  // without).
+  triggers::JobService* jobs = nullptr;
+  triggers::ScheduleService* schedules = nullptr;
   // Optional, labels route, method, status / route.
   metrics::Family<metrics::Counter>* requests = nullptr;
   metrics::Family<metrics::Histogram>* request_durations = nullptr;

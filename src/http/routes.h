@@ -12,5 +12,7 @@ void add_config_routes(RouteTable& table, const RouterDependencies& deps);      
 void add_exec_routes(RouteTable& table, const RouterDependencies& deps);        // routes_exec.cpp
 void add_pipeline_routes(RouteTable& table, const RouterDependencies& deps);    // routes_pipeline.cpp
 void add_keyvalue_routes(RouteTable& table, const RouterDependencies& deps);    // routes_kv.cpp
+void add_job_routes(RouteTable& table, const RouterDependencies& deps);         // routes_jobs.cpp
+void add_schedule_routes(RouteTable& table, const RouterDependencies& deps);    // routes_schedules.cpp
 
 }  // namespace wasmfaas::http

@@ -86,6 +86,10 @@ Response handle_logs(const RouterDependencies& deps, const Call& call) {
     if (record.stdout_truncated) entry["stdout_truncated"] = true;
     if (record.stderr_truncated) entry["stderr_truncated"] = true;
     if (record.error_code) entry["error"] = record.error;
+    if (!record.job_id.empty()) {
+      entry["job"] = record.job_id;
+      entry["attempt"] = record.job_attempt;
+    }
     invocations.push_back(std::move(entry));
   }
   return json_response(status::ok, dump({{"invocations", invocations}}), version);

@@ -1,6 +1,9 @@
 #include "server/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +53,19 @@ Result<void> prepare_store(const ServerConfig& config, storage::ObjectStore& sto
   return {};
 }
 
+// The workers' options with a node id unique to this process.
+triggers::JobWorkerOptions worker_options(const ServerConfig& config) {
+  triggers::JobWorkerOptions options = config.triggers.workers;
+  if (options.node_id.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::random_device random;
+    options.node_id = std::string(host) + ":" + std::to_string(getpid()) + ":" +
+                      std::to_string(random() & 0xffffff);
+  }
+  return options;
+}
+
 api::ConfigBounds bounds_of(const runtime::Engine& engine) {
   return api::ConfigBounds{engine.options().max_memory_bytes, engine.options().fuel_metering};
 }
@@ -87,6 +103,23 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       execution_(store_, engine, *compiled_, versions_, configs_, system_bucket_,
                  execution_options()),
       pipelines_(store_, execution_, system_bucket_, config_.pipelines),
+      callbacks_(state && !config_.triggers.callbacks.allowed_origins.empty()
+                     ? std::make_unique<triggers::CallbackSender>(config_.triggers.callbacks)
+                     : nullptr),
+      jobs_(state ? std::make_unique<triggers::JobService>(state->jobs(), execution_,
+                                                           callbacks_.get(), job_signal_,
+                                                           config_.triggers.jobs, trigger_metrics())
+                  : nullptr),
+      schedules_(state ? std::make_unique<triggers::ScheduleService>(state->schedules(), *jobs_)
+                       : nullptr),
+      job_workers_(state ? std::make_unique<triggers::JobWorkers>(
+                               state->jobs(), execution_, callbacks_.get(), job_signal_,
+                               worker_options(config_), trigger_metrics(), config_.log)
+                         : nullptr),
+      schedule_runner_(state ? std::make_unique<triggers::ScheduleRunner>(
+                                   state->schedules(), *jobs_, config_.triggers.schedules,
+                                   trigger_metrics(), config_.log)
+                             : nullptr),
       exec_pool_(config_.exec_workers, config_.exec_queue,
                  log_task_exceptions(config_.log, "exec")),
       storage_pool_(config_.storage_workers, config_.storage_queue,
@@ -94,6 +127,14 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
+  if (state && config_.metrics) server_metrics_.collect_jobs(registry_, state->jobs());
+}
+
+triggers::TriggerMetrics Server::trigger_metrics() {
+  if (!config_.metrics) return {};
+  return {&server_metrics_.jobs_submitted, &server_metrics_.job_attempts,
+          &server_metrics_.job_start_delays, &server_metrics_.job_callbacks,
+          &server_metrics_.schedule_fires};
 }
 
 api::ExecutionOptions Server::execution_options() {
@@ -118,6 +159,8 @@ http::RouterDependencies Server::router_dependencies() {
                                         storage_pool_};
   dependencies.invocation_log = &invocation_log_;
   dependencies.keyvalue = keyvalue_.get();
+  dependencies.jobs = jobs_.get();
+  dependencies.schedules = schedules_.get();
   dependencies.access_log = config_.log.get();
   dependencies.access = &access_;
   if (config_.metrics) {
@@ -130,10 +173,20 @@ http::RouterDependencies Server::router_dependencies() {
 
 Server::~Server() { stop(std::chrono::milliseconds(0)); }
 
-Result<uint16_t> Server::start() { return http_.start(); }
+Result<uint16_t> Server::start() {
+  auto port = http_.start();
+  if (!port) return port;
+  if (job_workers_) job_workers_->start();
+  if (schedule_runner_) schedule_runner_->start();
+  return port;
+}
 
 size_t Server::stop(std::chrono::milliseconds drain) {
   const size_t abandoned = http_.stop(drain);
+  // Running attempts finish and record their outcome; queued jobs stay in
+  // the queue for any node.
+  if (schedule_runner_) schedule_runner_->stop();
+  if (job_workers_) job_workers_->stop();
   // Requests still queued have outlived the drain: dropped, not run, so
   // that a long queue cannot hold the exit beyond it.
   exec_pool_.shutdown(/*run_queued=*/false);

@@ -28,6 +28,12 @@
 #include "state/state_database.h"
 #include "storage/instrumented_store.h"
 #include "storage/object_store.h"
+#include "triggers/callback_sender.h"
+#include "triggers/job_service.h"
+#include "triggers/job_signal.h"
+#include "triggers/job_workers.h"
+#include "triggers/schedule_runner.h"
+#include "triggers/schedule_service.h"
 
 namespace spdlog {
 class logger;
@@ -65,11 +71,22 @@ struct ServerConfig {
   bool metrics = true;
   // Bounds of key-value operations (used when a state database is given).
   keyvalue::KeyValueLimits keyvalue;
+  TriggerConfig triggers;
   // API tokens; none: every request is allowed (loopback only, see serve).
   http::AccessControlOptions access;
   // JSON-lines log (access log at info, exceptions thrown by pool tasks at
   // error); none when null.
   std::shared_ptr<spdlog::logger> log;
+};
+
+// Async jobs and schedules (used when a state database is given).
+struct TriggerConfig {
+  triggers::JobOptions jobs;
+  // node_id empty: the server makes one (host name, process id, random).
+  triggers::JobWorkerOptions workers;
+  triggers::ScheduleRunnerOptions schedules;
+  // No allowed origins: a job with a callback URL is refused.
+  triggers::CallbackPolicy callbacks;
 };
 
 // A whole wasmfaas server: the deployment, execution and pipeline services
@@ -83,8 +100,9 @@ class Server {
   // Prepares the system bucket and moves legacy metadata into it first.
   // kInternal when the compiled-code cache directory cannot be used; the
   // store's error when it cannot be prepared.
-  // `state` (borrowed, may be null) keeps key-value data; without one,
-  // functions can open no store and the /kv routes answer 404.
+  // `state` (borrowed, may be null) keeps key-value data, async jobs and
+  // schedules; without one, functions can open no store and the /kv,
+  // /async, /jobs and /schedule routes answer 404.
   static Result<std::unique_ptr<Server>> create(ServerConfig config, storage::ObjectStore& store,
                                                 const runtime::Engine& engine,
                                                 state::StateDatabase* state = nullptr);
@@ -93,7 +111,8 @@ class Server {
   // network's io_context still exists: a task's reply holds its session.
   ~Server();
 
-  // Binds and serves; returns the bound port.
+  // Binds and serves, and starts the job workers and the schedule runner;
+  // returns the bound port.
   Result<uint16_t> start();
   // Stops accepting, drains in-flight requests up to `drain`, then lets the
   // worker pools' running tasks finish (their reporting, which follows the
@@ -107,6 +126,11 @@ class Server {
   api::PipelineService& pipelines() { return pipelines_; }
   // Null without a state database.
   keyvalue::KeyValueService* keyvalue() { return keyvalue_.get(); }
+  // Null without a state database.
+  triggers::JobService* jobs() { return jobs_.get(); }
+  triggers::ScheduleService* schedules() { return schedules_.get(); }
+  triggers::ScheduleRunner* schedule_runner() { return schedule_runner_.get(); }
+  triggers::JobWorkers* job_workers() { return job_workers_.get(); }
   const cache::CompiledFunctions& compiled_functions() const { return *compiled_; }
   const metrics::Registry& metrics() const { return registry_; }
   const http::Router& router() const { return router_; }
@@ -119,6 +143,9 @@ class Server {
   api::ExecutionOptions execution_options();
   http::RouterDependencies router_dependencies();
   keyvalue::KeyValueMetrics keyvalue_metrics();
+  triggers::TriggerMetrics trigger_metrics();
+  // The job and schedule services, workers and runner over `state`.
+  void create_triggers(state::StateDatabase& state);
 
   ServerConfig config_;
   metrics::Registry registry_;
@@ -134,6 +161,13 @@ class Server {
   api::DeploymentService deployments_;
   api::ExecutionService execution_;
   api::PipelineService pipelines_;
+  // Async jobs and schedules; all null without a state database.
+  std::unique_ptr<triggers::CallbackSender> callbacks_;
+  triggers::JobSignal job_signal_;
+  std::unique_ptr<triggers::JobService> jobs_;
+  std::unique_ptr<triggers::ScheduleService> schedules_;
+  std::unique_ptr<triggers::JobWorkers> job_workers_;
+  std::unique_ptr<triggers::ScheduleRunner> schedule_runner_;
   WorkerPool exec_pool_;
   WorkerPool storage_pool_;
   http::Router router_;

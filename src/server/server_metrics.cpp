@@ -3,7 +3,11 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "common/metric_names.h"
@@ -81,7 +85,58 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
                                            max_function_series)),
       keyvalue_durations(registry.histogram(names::kKeyValueDuration,
                                             names::kKeyValueDurationHelp, {"backend", "operation"},
-                                            keyvalue_duration_buckets())) {}
+                                            keyvalue_duration_buckets())),
+      jobs_submitted(registry.counter(names::kJobsSubmitted, names::kJobsSubmittedHelp,
+                                      {"source"})),
+      job_attempts(registry.counter(names::kJobAttempts, names::kJobAttemptsHelp, {"outcome"})),
+      job_start_delays(registry.histogram(names::kJobStartDelay, names::kJobStartDelayHelp, {},
+                                          metrics::duration_buckets())),
+      job_callbacks(registry.counter(names::kJobCallbacks, names::kJobCallbacksHelp,
+                                     {"outcome"})),
+      schedule_fires(registry.counter(names::kScheduleFires, names::kScheduleFiresHelp,
+                                      {"outcome"})) {}
+
+void ServerMetrics::collect_jobs(metrics::Registry& registry, state::JobQueue& jobs) {
+  // One query for both families, at most once per scrape.
+  struct Snapshot {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point taken;
+    state::QueueStats stats;
+    int64_t now_ms = 0;
+  };
+  auto snapshot = std::make_shared<Snapshot>();
+  const auto read = [snapshot, &jobs] {
+    std::lock_guard lock(snapshot->mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - snapshot->taken > std::chrono::milliseconds(500)) {
+      snapshot->now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+      if (auto stats = jobs.stats(snapshot->now_ms)) snapshot->stats = *stats;
+      snapshot->taken = now;
+    }
+    return std::make_pair(snapshot->stats, snapshot->now_ms);
+  };
+  registry.collected(names::kJobs, names::kJobsHelp, "gauge", {"status"}, [read] {
+    const auto [stats, now] = read();
+    return std::vector<Sample>{{{"queued"}, static_cast<double>(stats.queued)},
+                               {{"running"}, static_cast<double>(stats.running)},
+                               {{"succeeded"}, static_cast<double>(stats.succeeded)},
+                               {{"failed"}, static_cast<double>(stats.failed)},
+                               {{"dead"}, static_cast<double>(stats.dead)},
+                               {{"cancelled"}, static_cast<double>(stats.cancelled)}};
+  });
+  registry.collected(names::kJobOldestQueuedAge, names::kJobOldestQueuedAgeHelp, "gauge", {},
+                     [read] {
+                       const auto [stats, now] = read();
+                       const double age =
+                           stats.oldest_due_ms
+                               ? static_cast<double>(std::max<int64_t>(now - *stats.oldest_due_ms, 0)) /
+                                     1000.0
+                               : 0.0;
+                       return std::vector<Sample>{{{}, age}};
+                     });
+}
 
 void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_pool,
                             const WorkerPool& storage_pool,

@@ -3,6 +3,7 @@
 #include "cache/compiled_functions.h"
 #include "common/metrics.h"
 #include "common/worker_pool.h"
+#include "state/job_queue.h"
 
 namespace wasmfaas::server {
 
@@ -25,6 +26,15 @@ struct ServerMetrics {
   metrics::Family<metrics::Histogram>& store_durations;
   metrics::Family<metrics::Counter>& keyvalue_operations;
   metrics::Family<metrics::Histogram>& keyvalue_durations;
+  metrics::Family<metrics::Counter>& jobs_submitted;
+  metrics::Family<metrics::Counter>& job_attempts;
+  metrics::Family<metrics::Histogram>& job_start_delays;
+  metrics::Family<metrics::Counter>& job_callbacks;
+  metrics::Family<metrics::Counter>& schedule_fires;
+
+  // The queue's jobs by status and the age of its oldest due job, read from
+  // the state database at scrape time (at most every 500 ms).
+  void collect_jobs(metrics::Registry& registry, state::JobQueue& jobs);
 };
 
 }  // namespace wasmfaas::server
