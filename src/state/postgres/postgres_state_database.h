@@ -54,6 +54,8 @@ class PostgresStateDatabase final : public StateDatabase {
   Result<void> remove_many(const StoreRef& store, const std::vector<std::string>& keys) override;
   Result<BucketUsage> usage(std::string_view bucket) override;
   Result<void> remove_bucket(std::string_view bucket) override;
+  JobQueue& jobs() override;
+  ScheduleTable& schedules() override;
 
  private:
   enum class Retry { kOnce, kNever };
