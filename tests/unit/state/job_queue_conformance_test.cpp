@@ -32,7 +32,8 @@ void expect_same_submission(const NewJob& stored, const NewJob& submitted) {
 TEST_P(JobQueueConformance, SubmitStoresEveryFieldAndGetReadsItBack) {
   NewJob full = make_job(job_id(1));
   full.version = "v3";
-  full.input = std::string("bytes \0\xff\x01 and more", 20);
+  constexpr char kInput[] = "bytes \0\xff\x01 and more";
+  full.input = std::string(kInput, sizeof kInput - 1);
   full.idempotency_key = "order-17";
   full.callback_url = "https://example.com/hook?x=1";
   full.source = "schedule:nightly";
