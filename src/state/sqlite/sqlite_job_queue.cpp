@@ -110,8 +110,9 @@ const std::string kStats =
 const std::string kRemoveBucket = "DELETE FROM wasmfaas_jobs WHERE bucket = ?1";
 const std::string kChanges = "SELECT changes()";
 
-// list: one statement per combination of filters, each a range of one index
-// walked from the newest id.
+// list: one statement per combination of filters; with a bucket, each walks
+// a range of one index (wasmfaas_jobs_by_bucket, _by_key, _by_status) from
+// the newest id, so a page reads about `limit` rows.
 std::string list_sql(const JobFilter& filter, bool after_cursor) {
   std::string sql = "SELECT " + kColumns + " FROM wasmfaas_jobs WHERE 1";
   if (filter.bucket) sql += " AND bucket = ?1";
