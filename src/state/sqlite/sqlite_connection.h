@@ -42,6 +42,9 @@ class SqliteConnection {
  private:
   SqliteConnection(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
 
+  // PRAGMA journal_mode=WAL, retried while another connection holds the file.
+  Result<void> use_wal();
+
   sqlite3* db_;
   std::filesystem::path file_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;

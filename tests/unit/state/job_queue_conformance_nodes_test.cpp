@@ -1,4 +1,4 @@
-// The job queue's conformance suite, part two: several threads and nodes
+// The job queue's conformance suite, part three: several threads and nodes
 // (database objects on one database), reopening, migration from schema
 // version 1, and a submitter killed mid-way. Instantiated with part one in
 // job_queue_conformance_test.cpp.

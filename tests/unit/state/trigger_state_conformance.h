@@ -1,13 +1,15 @@
 #pragma once
 // The conformance suite of the state database's async jobs (JobQueue) and
 // cron schedules (ScheduleTable), run against every backend:
-// job_queue_conformance_test.cpp (each method's contract),
-// job_queue_conformance_nodes_test.cpp (threads, nodes, reopening,
-// migration, kill -9) and schedule_table_conformance_test.cpp. Times are
+// job_queue_conformance_test.cpp and job_queue_conformance_ends_test.cpp
+// (each method's contract), job_queue_conformance_nodes_test.cpp (threads,
+// nodes, reopening, migration, kill -9) and
+// schedule_table_conformance_test.cpp. Times are
 // made up (milliseconds from kT0): every method takes its "now".
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "unit/state/state_database_conformance.h"
 
@@ -92,6 +94,22 @@ inline JobRecord get_job(JobQueue& jobs, const std::string& id) {
 inline std::vector<std::string> ids_of(const std::vector<JobRecord>& records) {
   std::vector<std::string> ids;
   for (const auto& record : records) ids.push_back(record.job.id);
+  return ids;
+}
+
+// Every job matching `filter`, listed `limit` at a time, following cursors.
+inline std::vector<std::string> list_all(JobQueue& jobs, const JobFilter& filter, size_t limit) {
+  std::vector<std::string> ids;
+  std::optional<std::string> cursor;
+  for (int page_number = 0; page_number < 1000; ++page_number) {
+    auto page = jobs.list(filter, cursor, limit);
+    EXPECT_TRUE(page.has_value()) << page.error().message;
+    if (!page) break;
+    EXPECT_LE(page->jobs.size(), limit);
+    for (const auto& record : page->jobs) ids.push_back(record.job.id);
+    if (!page->next_cursor) break;
+    cursor = page->next_cursor;
+  }
   return ids;
 }
 
