@@ -65,6 +65,26 @@ PgParams& PgParams::text(std::string_view value) {
   return *this;
 }
 
+PgParams& PgParams::optional_text(const std::optional<std::string>& value) {
+  return value ? text(*value) : null();
+}
+
+PgParams& PgParams::optional_int64(std::optional<int64_t> value) {
+  return value ? int64(*value) : null();
+}
+
+PgParams& PgParams::null() {
+  nulls_.resize(values_.size() + 1, false);
+  nulls_.back() = true;
+  values_.emplace_back();
+  return *this;
+}
+
+PgParams& PgParams::boolean(bool value) {
+  values_.push_back(value ? std::string_view("\x01", 1) : std::string_view("\x00", 1));
+  return *this;
+}
+
 PgParams& PgParams::int64(int64_t value) {
   std::string& encoded = owned_.emplace_back();
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -199,8 +219,9 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
   std::vector<const char*> pointers;
   std::vector<int> lengths;
   std::vector<int> formats(values.size(), 1);
-  for (std::string_view value : values) {
-    pointers.push_back(value.data() ? value.data() : "");
+  for (size_t index = 0; index < values.size(); ++index) {
+    const std::string_view value = values[index];
+    pointers.push_back(params.is_null(index) ? nullptr : value.data() ? value.data() : "");
     lengths.push_back(static_cast<int>(value.size()));
   }
   PGresult* result =

@@ -41,6 +41,29 @@ Result<PgConnectionPool::Lease> PgConnectionPool::acquire() {
   return Lease(*this, std::move(*connection));
 }
 
+Result<PgRows> PgConnectionPool::run(Retry retry, const Work& work, const ErrorMapping& map_error) {
+  auto lease = acquire();
+  if (!lease) return std::unexpected(lease.error());
+  PgConnection& connection = **lease;
+  for (int attempt = 0;; ++attempt) {
+    if (!connection.healthy() && !connection.reset()) {
+      return std::unexpected(to_error(connection.failure()));
+    }
+    auto rows = work(connection);
+    if (rows) return std::move(*rows);
+    const PgFailure& failure = rows.error();
+    if (!failure.connection_lost) return std::unexpected(map_error(failure));
+    if (retry == Retry::kNever) {
+      Error error = to_error(failure);
+      error.message +=
+          " (the connection was lost during the operation, which may or may not "
+          "have been applied)";
+      return std::unexpected(error);
+    }
+    if (attempt > 0) return std::unexpected(to_error(failure));
+  }
+}
+
 void PgConnectionPool::adopt(std::unique_ptr<PgConnection> connection) {
   std::lock_guard lock(mutex_);
   if (open_ >= size_) return;

@@ -56,8 +56,8 @@ class PostgresStateDatabase final : public StateDatabase {
   Result<void> remove_bucket(std::string_view bucket) override;
 
  private:
-  enum class Retry { kOnce, kNever };
-  using Work = std::function<std::expected<PgRows, PgFailure>(PgConnection&)>;
+  using Retry = PgConnectionPool::Retry;
+  using Work = PgConnectionPool::Work;
 
   PostgresStateDatabase(const std::string& url, const PostgresOptions& options)
       : pool_(url, options.pool_size, options.pool_wait) {}
