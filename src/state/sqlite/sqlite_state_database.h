@@ -43,6 +43,8 @@ class SqliteStateDatabase final : public StateDatabase {
   Result<void> remove_many(const StoreRef& store, const std::vector<std::string>& keys) override;
   Result<BucketUsage> usage(std::string_view bucket) override;
   Result<void> remove_bucket(std::string_view bucket) override;
+  JobQueue& jobs() override;
+  ScheduleTable& schedules() override;
 
  private:
   using Entry = std::pair<std::string_view, std::string_view>;
