@@ -57,10 +57,4 @@ class PostgresJobQueue final : public JobQueue {
   PgConnectionPool& pool_;
 };
 
-// The 14 parameters of wasmfaas_jobs_insert (and of submit's and fire's
-// functions, which pass them on) for `job`, in order: id, bucket, key,
-// version, input, idempotency key, callback URL, source, max attempts,
-// initial and maximal backoff, created, run at, expires at.
-void add_new_job(PgParams& params, const NewJob& job);
-
 }  // namespace wasmfaas::state

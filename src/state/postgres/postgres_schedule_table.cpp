@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "state/postgres/postgres_job_queue.h"
+#include "state/postgres/postgres_job_rows.h"
 
 namespace wasmfaas::state {
 namespace {
@@ -56,12 +56,11 @@ const PgStatement kDue{
         " FROM wasmfaas_schedules WHERE NOT paused AND next_fire_ms <= $1::bigint"
         " ORDER BY next_fire_ms LIMIT $2::bigint"};
 
-const PgStatement kFire{
-    "wasmfaas_schedules_fire",
-    "SELECT wasmfaas_schedules_fire($1::text, $2::text, $3::bigint, $4::bigint, $5::bigint,"
-    " $6::text, $7::text, $8::bigint, $9::boolean, $10::text, $11::text, $12::text, $13::text,"
-    " $14::bytea, $15::text, $16::text, $17::text, $18::bigint, $19::bigint, $20::bigint,"
-    " $21::bigint, $22::bigint, $23::bigint)"};
+// The job's parameters ($10 to $23) are ignored unless $9 (submit) is true.
+const PgStatement kFire{"wasmfaas_schedules_fire",
+                        "SELECT wasmfaas_schedules_fire($1::text, $2::text, $3::bigint, $4::bigint,"
+                        " $5::bigint, $6::text, $7::text, $8::bigint, $9::boolean, " +
+                            new_job_placeholders(10) + ")"};
 
 const PgStatement kFires{"wasmfaas_schedules_fires",
                          "SELECT fire_ms, outcome, job_id, recorded_ms FROM wasmfaas_schedule_fires"
