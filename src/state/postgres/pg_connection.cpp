@@ -207,7 +207,7 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const char* sql) {
 
 std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statement,
                                                        const PgParams& params) {
-  if (!prepared_.contains(statement.name)) {
+  if (!statement.plan_each_time && !prepared_.contains(statement.name)) {
     PGresult* result = PQprepare(connection_, statement.name, statement.sql.c_str(), 0, nullptr);
     if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
       return std::unexpected(failure_of(result));
@@ -224,9 +224,13 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
     pointers.push_back(params.is_null(index) ? nullptr : value.data() ? value.data() : "");
     lengths.push_back(static_cast<int>(value.size()));
   }
+  const int count = static_cast<int>(values.size());
   PGresult* result =
-      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()), pointers.data(),
-                     lengths.data(), formats.data(), /*resultFormat=*/1);
+      statement.plan_each_time
+          ? PQexecParams(connection_, statement.sql.c_str(), count, /*paramTypes=*/nullptr,
+                         pointers.data(), lengths.data(), formats.data(), /*resultFormat=*/1)
+          : PQexecPrepared(connection_, statement.name, count, pointers.data(), lengths.data(),
+                           formats.data(), /*resultFormat=*/1);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return std::unexpected(failure_of(result));

@@ -38,6 +38,11 @@ Error to_error(const PgFailure& failure);
 struct PgStatement {
   const char* name;
   std::string sql;
+  // Planned for each execution's parameters (the unnamed statement, still
+  // one round trip) instead of prepared once: for a statement whose best
+  // plan depends on its parameters (how many rows a bucket has), where a
+  // generic plan could scan a whole table.
+  bool plan_each_time = false;
 };
 
 // Statement parameters, all in binary format (text and bytea are their

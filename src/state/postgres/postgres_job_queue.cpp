@@ -42,15 +42,10 @@ const PgStatement& get_statement() {
 }
 
 // list: one statement per combination of filters and cursor (bit 0:
-// bucket, 1: key, 2: status, 3: cursor), so each can use its index.
+// bucket, 1: key, 2: status, 3: cursor), planned for each execution: the
+// best plan depends on how many jobs the bucket has.
 const PgStatement& list_statement(int shape) {
   static const std::array<PgStatement, 16> statements = [] {
-    static const std::array<std::string, 16> names = [] {
-      std::array<std::string, 16> made;
-      for (int shape = 0; shape < 16; ++shape)
-        made[shape] = "wasmfaas_jobs_list_" + std::to_string(shape);
-      return made;
-    }();
     std::array<PgStatement, 16> made;
     for (int shape = 0; shape < 16; ++shape) {
       std::string sql = "SELECT " + job_columns("") + " FROM wasmfaas_jobs WHERE true";
@@ -61,7 +56,7 @@ const PgStatement& list_statement(int shape) {
       if (shape & 4) sql += " AND status = " + next() + "::text";
       if (shape & 8) sql += " AND id < " + next() + "::text";
       sql += " ORDER BY id DESC LIMIT " + next() + "::bigint";
-      made[shape] = PgStatement{names[shape].c_str(), std::move(sql)};
+      made[shape] = PgStatement{"wasmfaas_jobs_list", std::move(sql), /*plan_each_time=*/true};
     }
     return made;
   }();
@@ -137,7 +132,8 @@ const PgStatement kPurge{"wasmfaas_jobs_purge",
                          "WITH removed AS (DELETE FROM wasmfaas_jobs WHERE status = $1::text"
                          "   AND ($2::text IS NULL OR bucket = $2::text)"
                          "   AND ($3::text IS NULL OR key = $3::text) RETURNING 1)"
-                         " SELECT count(*) FROM removed"};
+                         " SELECT count(*) FROM removed",
+                         /*plan_each_time=*/true};
 
 const PgStatement kRemoveFinishedBefore{
     "wasmfaas_jobs_remove_finished_before",

@@ -237,9 +237,11 @@ CREATE TABLE wasmfaas_jobs (
 -- lease: due queued jobs in run_at order, and running ones whose lease ended.
 CREATE INDEX wasmfaas_jobs_queued ON wasmfaas_jobs (run_at_ms, id) WHERE status = 'queued';
 CREATE INDEX wasmfaas_jobs_running ON wasmfaas_jobs (lease_until_ms) WHERE status = 'running';
--- list, newest first: by function (and status), and a bucket's jobs.
+-- list, newest first: a function's jobs in one status, and all of them
+-- (a bucket's jobs: the bucket prefix of either; list plans each execution
+-- for the bucket it names).
 CREATE INDEX wasmfaas_jobs_listing ON wasmfaas_jobs (bucket, key, status, id DESC);
-CREATE INDEX wasmfaas_jobs_bucket ON wasmfaas_jobs (bucket, id DESC);
+CREATE INDEX wasmfaas_jobs_function ON wasmfaas_jobs (bucket, key, id DESC);
 -- submit's lookup of an idempotency key within its window.
 CREATE INDEX wasmfaas_jobs_idempotency ON wasmfaas_jobs (bucket, idempotency_key, created_ms)
   WHERE idempotency_key IS NOT NULL;
