@@ -47,9 +47,10 @@ Error to_error(const PgFailure& failure) {
   const std::string message = "PostgreSQL state database: " + failure.message;
   const std::string_view state = failure.sqlstate;
   // 08: connection exceptions; 57P0x: the server shutting down or starting;
-  // 53: out of connections, memory or disk.
+  // 53: out of connections, memory or disk; 40001, 40P01: rolled back (a
+  // serialization failure, a deadlock), worth trying again.
   if (failure.connection_lost || state.empty() || state.starts_with("08") ||
-      state.starts_with("57P") || state.starts_with("53")) {
+      state.starts_with("57P") || state.starts_with("53") || state == "40001" || state == "40P01") {
     return Error{ErrorCode::kUnavailable, message};
   }
   // 22021: not valid UTF-8, 22P05: not representable; 54000: a key too long

@@ -27,7 +27,8 @@ struct PgFailure {
   bool connection_lost = false;
 };
 
-// The error a failure is for callers: connection trouble is kUnavailable,
+// The error a failure is for callers: connection trouble and a statement
+// rolled back as a deadlock victim or serialization failure are kUnavailable,
 // text PostgreSQL cannot store (encoding) or index (too long) is
 // kInvalidArgument, anything else kInternal.
 Error to_error(const PgFailure& failure);

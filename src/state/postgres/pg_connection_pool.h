@@ -55,7 +55,9 @@ class PgConnectionPool {
   using ErrorMapping = std::function<Error(const PgFailure&)>;
 
   // Runs `work` on a lent connection, reconnecting first one the server
-  // closed while it was idle. A failure the server answered becomes
+  // closed while it was idle. A statement the server rolled back as a
+  // deadlock victim or serialization failure (40P01, 40001) runs again,
+  // up to 3 times in all. A failure the server answered becomes
   // `map_error`'s Error.
   Result<PgRows> run(Retry retry, const Work& work, const ErrorMapping& map_error = to_error);
 
