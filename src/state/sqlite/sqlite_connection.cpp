@@ -126,6 +126,11 @@ SqliteQuery& SqliteQuery::bind_int64(int index, int64_t value) {
   return *this;
 }
 
+SqliteQuery& SqliteQuery::bind_null(int index) {
+  note_bind(sqlite3_bind_null(statement_, index));
+  return *this;
+}
+
 Result<bool> SqliteQuery::step() {
   if (bind_status_ != SQLITE_OK) {
     return make_error(code_for(bind_status_),

@@ -62,6 +62,7 @@ class SqliteQuery {
   SqliteQuery& bind_text(int index, std::string_view text);
   SqliteQuery& bind_blob(int index, std::string_view bytes);
   SqliteQuery& bind_int64(int index, int64_t value);
+  SqliteQuery& bind_null(int index);
 
   // true: a row is available; false: the statement is done.
   Result<bool> step();
