@@ -29,9 +29,9 @@ PgStatement statement(const char* name, std::string sql) {
 
 const PgStatement& submit_statement() {
   static const PgStatement made =
-      statement("wasmfaas_jobs_submit", "SELECT s.created, " + job_columns("(s.job).") +
-                                            " FROM wasmfaas_jobs_submit(" +
-                                            new_job_placeholders(1) + ", $15::bigint) s");
+      statement("wasmfaas_jobs_submit",
+                "SELECT s.created, " + job_columns("(s.job).") + " FROM wasmfaas_jobs_submit(" +
+                    new_job_placeholders(1) + ", $15::bigint, $16::boolean) s");
   return made;
 }
 
@@ -101,7 +101,7 @@ const PgStatement kFinish{
     " run_at_ms = CASE WHEN $4::text = 'queued' THEN $6::bigint ELSE j.run_at_ms END,"
     " lease_owner = NULL, lease_until_ms = 0,"
     " version_ran = coalesce($7::text, j.version_ran),"
-    " output = coalesce($8::bytea, j.output),"
+    " output = $8::bytea,"
     " error_code = CASE WHEN $9::text IS NULL AND $10::bytea IS NULL"
     "   THEN j.error_code ELSE $9::text END,"
     " error_message = CASE WHEN $9::text IS NULL AND $10::bytea IS NULL"
@@ -144,25 +144,26 @@ const PgStatement kRemoveFinishedBefore{
     " SELECT count(*) FROM removed"};
 
 const PgStatement& lease_callbacks_statement() {
-  static const PgStatement made =
-      statement("wasmfaas_jobs_lease_callbacks",
-                "WITH picked AS (SELECT id FROM wasmfaas_jobs"
-                "   WHERE callback_state = 'pending' AND callback_due_ms <= $2::bigint"
-                "     AND (callback_owner IS NULL OR callback_until_ms < $2::bigint)"
-                "   ORDER BY callback_due_ms, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED),"
-                " leased AS (UPDATE wasmfaas_jobs j SET callback_owner = $1::text,"
-                "   callback_until_ms = $3::bigint, callback_attempts = j.callback_attempts + 1"
-                "   FROM picked WHERE j.id = picked.id RETURNING j.*)"
-                " SELECT " +
-                    job_columns("") + " FROM leased ORDER BY callback_due_ms, id");
+  static const PgStatement made = statement(
+      "wasmfaas_jobs_lease_callbacks",
+      "WITH picked AS (SELECT id FROM wasmfaas_jobs"
+      "   WHERE callback_state = 'pending' AND callback_due_ms <= $2::bigint"
+      "     AND (callback_lease_owner IS NULL OR callback_lease_until_ms < $2::bigint)"
+      "   ORDER BY callback_due_ms, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED),"
+      " leased AS (UPDATE wasmfaas_jobs j SET callback_lease_owner = $1::text,"
+      "   callback_lease_until_ms = $3::bigint, callback_attempts = j.callback_attempts + 1"
+      "   FROM picked WHERE j.id = picked.id RETURNING j.*)"
+      " SELECT " +
+          job_columns("") + " FROM leased ORDER BY callback_due_ms, id");
   return made;
 }
 
 const PgStatement kFinishCallback{
     "wasmfaas_jobs_finish_callback",
-    "UPDATE wasmfaas_jobs SET callback_state = $3::text, callback_due_ms = $4::bigint,"
-    " callback_result = $5::bytea, callback_owner = NULL, callback_until_ms = 0"
-    " WHERE id = $1::text AND callback_state = 'pending' AND callback_owner = $2::text"
+    "UPDATE wasmfaas_jobs SET callback_state = $3::text,"
+    " callback_due_ms = CASE WHEN $3::text = 'pending' THEN $4::bigint ELSE callback_due_ms END,"
+    " callback_result = $5::bytea, callback_lease_owner = NULL, callback_lease_until_ms = 0"
+    " WHERE id = $1::text AND callback_state = 'pending' AND callback_lease_owner = $2::text"
     " RETURNING 1"};
 
 const PgStatement kStats{"wasmfaas_jobs_stats",
@@ -191,12 +192,13 @@ Result<std::vector<JobRecord>> PostgresJobQueue::jobs(Retry retry, const PgState
 }
 
 Result<SubmittedJob> PostgresJobQueue::submit(const NewJob& job, int64_t idempotency_since_ms) {
-  PgParams params;
-  add_new_job(params, job);
-  params.int64(idempotency_since_ms);
-  // Run again after a lost connection, it finds the job the first run
-  // stored (by its idempotency key, or by its id).
+  // Run again after a lost connection, it finds the job the first run may
+  // have stored (by its idempotency key, or by its id).
+  int runs = 0;
   auto rows = pool_.run(Retry::kOnce, [&](PgConnection& connection) {
+    PgParams params;
+    add_new_job(params, job);
+    params.int64(idempotency_since_ms).boolean(++runs > 1);
     return connection.execute(submit_statement(), params);
   });
   if (!rows) return std::unexpected(rows.error());

@@ -231,8 +231,8 @@ CREATE TABLE wasmfaas_jobs (
   callback_attempts bigint NOT NULL,
   callback_due_ms bigint NOT NULL,
   callback_result bytea,
-  callback_owner text,
-  callback_until_ms bigint NOT NULL
+  callback_lease_owner text,
+  callback_lease_until_ms bigint NOT NULL
 );
 -- lease: due queued jobs in run_at order, and running ones whose lease ended.
 CREATE INDEX wasmfaas_jobs_queued ON wasmfaas_jobs (run_at_ms, id) WHERE status = 'queued';
@@ -280,29 +280,32 @@ CREATE TABLE wasmfaas_schedule_fires (
 );
 CREATE INDEX wasmfaas_schedule_fires_time ON wasmfaas_schedule_fires (fire_ms);
 
--- Stores a new queued job (no lease, no callback yet) and returns it. An
--- id already stored is this very submission's, run again after its
--- connection was lost (ids are unique): that job is returned as it is.
+-- Stores a new queued job (no lease, no callback yet) and returns it; an
+-- id already taken raises unique_violation. p_retried: this is a submit run
+-- again after its connection was lost, so a job with its id (ids are
+-- unique) is the one the first run stored, and is returned as it is.
 CREATE FUNCTION wasmfaas_jobs_insert(p_id text, p_bucket text, p_key text, p_version text,
     p_input bytea, p_idempotency_key text, p_callback_url text, p_source text,
     p_max_attempts bigint, p_backoff_initial_ms bigint, p_backoff_max_ms bigint,
-    p_created_ms bigint, p_run_at_ms bigint, p_expires_at_ms bigint)
+    p_created_ms bigint, p_run_at_ms bigint, p_expires_at_ms bigint, p_retried boolean)
 RETURNS wasmfaas_jobs LANGUAGE plpgsql AS $$
 DECLARE
   stored wasmfaas_jobs;
 BEGIN
+  IF p_retried THEN
+    SELECT j.* INTO stored FROM wasmfaas_jobs j WHERE j.id = p_id;
+    IF FOUND THEN
+      RETURN stored;
+    END IF;
+  END IF;
   INSERT INTO wasmfaas_jobs AS j (id, bucket, key, version, input, idempotency_key, callback_url,
       source, max_attempts, backoff_initial_ms, backoff_max_ms, created_ms, run_at_ms,
       expires_at_ms, status, attempts, updated_ms, lease_until_ms, callback_state,
-      callback_attempts, callback_due_ms, callback_until_ms)
+      callback_attempts, callback_due_ms, callback_lease_until_ms)
     VALUES (p_id, p_bucket, p_key, p_version, p_input, p_idempotency_key, p_callback_url,
       p_source, p_max_attempts, p_backoff_initial_ms, p_backoff_max_ms, p_created_ms,
       p_run_at_ms, p_expires_at_ms, 'queued', 0, p_created_ms, 0, 'none', 0, 0, 0)
-    ON CONFLICT (id) DO NOTHING
     RETURNING j.* INTO stored;
-  IF NOT FOUND THEN
-    SELECT j.* INTO stored FROM wasmfaas_jobs j WHERE j.id = p_id;
-  END IF;
   RETURN stored;
 END $$;
 
@@ -315,7 +318,8 @@ END $$;
 CREATE FUNCTION wasmfaas_jobs_submit(p_id text, p_bucket text, p_key text, p_version text,
     p_input bytea, p_idempotency_key text, p_callback_url text, p_source text,
     p_max_attempts bigint, p_backoff_initial_ms bigint, p_backoff_max_ms bigint,
-    p_created_ms bigint, p_run_at_ms bigint, p_expires_at_ms bigint, p_since_ms bigint)
+    p_created_ms bigint, p_run_at_ms bigint, p_expires_at_ms bigint, p_since_ms bigint,
+    p_retried boolean)
 RETURNS TABLE (created boolean, job wasmfaas_jobs) LANGUAGE plpgsql AS $$
 BEGIN
   IF p_idempotency_key IS NOT NULL THEN
@@ -333,7 +337,7 @@ BEGIN
   created := true;
   job := wasmfaas_jobs_insert(p_id, p_bucket, p_key, p_version, p_input, p_idempotency_key,
     p_callback_url, p_source, p_max_attempts, p_backoff_initial_ms, p_backoff_max_ms,
-    p_created_ms, p_run_at_ms, p_expires_at_ms);
+    p_created_ms, p_run_at_ms, p_expires_at_ms, p_retried);
   RETURN NEXT;
 END $$;
 
@@ -359,8 +363,8 @@ BEGIN
         expires_at_ms = p_expires_at_ms, updated_ms = p_now_ms, finished_ms = NULL,
         output = NULL, error_code = NULL, error_message = NULL, lease_owner = NULL,
         lease_until_ms = 0, callback_state = 'none', callback_attempts = 0,
-        callback_due_ms = 0, callback_result = NULL, callback_owner = NULL,
-        callback_until_ms = 0
+        callback_due_ms = 0, callback_result = NULL, callback_lease_owner = NULL,
+        callback_lease_until_ms = 0
       WHERE j.id = p_id AND j.status IN ('failed', 'dead') RETURNING j.*)
     SELECT * FROM changed;
   IF NOT FOUND THEN
@@ -372,7 +376,7 @@ END $$;
 -- firing the same tick waits here, then finds next_fire_ms moved and
 -- returns false), records the tick (the primary key refuses a tick already
 -- recorded), moves next_fire_ms and submits the tick's job, all in the
--- caller's one transaction.
+-- caller's one transaction (a job whose id is taken fails all of it).
 CREATE FUNCTION wasmfaas_schedules_fire(p_bucket text, p_name text, p_expected_next_ms bigint,
     p_next_fire_ms bigint, p_fire_ms bigint, p_outcome text, p_job_id text, p_recorded_ms bigint,
     p_submit boolean, p_id text, p_job_bucket text, p_key text, p_version text,
@@ -398,7 +402,7 @@ BEGIN
   IF p_submit THEN
     PERFORM wasmfaas_jobs_insert(p_id, p_job_bucket, p_key, p_version, p_input,
       p_idempotency_key, p_callback_url, p_source, p_max_attempts, p_backoff_initial_ms,
-      p_backoff_max_ms, p_created_ms, p_run_at_ms, p_expires_at_ms);
+      p_backoff_max_ms, p_created_ms, p_run_at_ms, p_expires_at_ms, false);
   END IF;
   RETURN true;
 END $$;
