@@ -63,6 +63,15 @@ const PgStatement& list_statement(int shape) {
   return statements[shape];
 }
 
+// lease and lease_callbacks: the time and the limit are subqueries,
+// "(SELECT $2::bigint)", which the planner cannot see into, so a plan for
+// given values costs what the generic plan costs and the plan cache keeps
+// the generic one after its first 5 executions. With plain parameters a
+// small limit makes each custom plan look cheaper, so every call would be
+// planned again, and planning a queue table (its index starting with the
+// dead entries of jobs just taken) costs more than the lease itself: about
+// 0.6 to 1.1 ms instead of 0.2 with 100,000 jobs queued.
+
 // Locks up to $4 due queued jobs and up to $4 running ones whose lease
 // ended (skipping rows another worker is locking), and leases the $4 of
 // them due first.
@@ -70,13 +79,13 @@ const PgStatement& lease_statement() {
   static const PgStatement made = statement(
       "wasmfaas_jobs_lease",
       "WITH queued AS (SELECT id, run_at_ms FROM wasmfaas_jobs"
-      "   WHERE status = 'queued' AND run_at_ms <= $2::bigint"
-      "   ORDER BY run_at_ms, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED),"
+      "   WHERE status = 'queued' AND run_at_ms <= (SELECT $2::bigint)"
+      "   ORDER BY run_at_ms, id LIMIT (SELECT $4::bigint) FOR UPDATE SKIP LOCKED),"
       " expired AS (SELECT id, run_at_ms FROM wasmfaas_jobs"
-      "   WHERE status = 'running' AND lease_until_ms < $2::bigint"
-      "   ORDER BY lease_until_ms LIMIT $4::bigint FOR UPDATE SKIP LOCKED),"
+      "   WHERE status = 'running' AND lease_until_ms < (SELECT $2::bigint)"
+      "   ORDER BY lease_until_ms LIMIT (SELECT $4::bigint) FOR UPDATE SKIP LOCKED),"
       " picked AS (SELECT id FROM (SELECT * FROM queued UNION ALL SELECT * FROM expired) due"
-      "   ORDER BY run_at_ms, id LIMIT $4::bigint),"
+      "   ORDER BY run_at_ms, id LIMIT (SELECT $4::bigint)),"
       " leased AS (UPDATE wasmfaas_jobs j SET status = 'running', lease_owner = $1::text,"
       "   lease_until_ms = $3::bigint, attempts = j.attempts + 1, started_ms = $2::bigint,"
       "   updated_ms = $2::bigint"
@@ -143,13 +152,15 @@ const PgStatement kRemoveFinishedBefore{
     " removed AS (DELETE FROM wasmfaas_jobs j USING old WHERE j.id = old.id RETURNING 1)"
     " SELECT count(*) FROM removed"};
 
+// Pending callbacks due and not held by a live lease (an unheld one has
+// callback_lease_until_ms 0), oldest due first.
 const PgStatement& lease_callbacks_statement() {
   static const PgStatement made = statement(
       "wasmfaas_jobs_lease_callbacks",
       "WITH picked AS (SELECT id FROM wasmfaas_jobs"
-      "   WHERE callback_state = 'pending' AND callback_due_ms <= $2::bigint"
-      "     AND (callback_lease_owner IS NULL OR callback_lease_until_ms < $2::bigint)"
-      "   ORDER BY callback_due_ms, id LIMIT $4::bigint FOR UPDATE SKIP LOCKED),"
+      "   WHERE callback_state = 'pending' AND callback_due_ms <= (SELECT $2::bigint)"
+      "     AND callback_lease_until_ms < (SELECT $2::bigint)"
+      "   ORDER BY callback_due_ms, id LIMIT (SELECT $4::bigint) FOR UPDATE SKIP LOCKED),"
       " leased AS (UPDATE wasmfaas_jobs j SET callback_lease_owner = $1::text,"
       "   callback_lease_until_ms = $3::bigint, callback_attempts = j.callback_attempts + 1"
       "   FROM picked WHERE j.id = picked.id RETURNING j.*)"
