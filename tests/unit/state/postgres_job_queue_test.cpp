@@ -274,6 +274,16 @@ TEST(PostgresJobQueueTest, ATickFiredFromThreeNodesFiresOnce) {
     EXPECT_EQ(job->job.source, "schedule:nightly");
   }
   EXPECT_EQ(nodes[0]->schedules().get("bucket", "nightly").value()->next_fire_ms, 6 * 60'000);
+
+  // An outcome other than the three the header names (the runner records
+  // "failed" when it cannot make the job) is stored as it is.
+  auto failed = nodes[0]->schedules().fire(
+      "bucket", "nightly", 6 * 60'000, 7 * 60'000,
+      {.fire_ms = 6 * 60'000, .outcome = "failed", .job_id = std::nullopt, .recorded_ms = 1},
+      std::nullopt);
+  ASSERT_TRUE(failed.has_value()) << failed.error().message;
+  EXPECT_TRUE(*failed);
+  EXPECT_EQ(nodes[0]->schedules().fires("bucket", "nightly", 1).value().front().outcome, "failed");
 }
 
 // The cost of a round trip (figures for docs/performance.md, not checked):
