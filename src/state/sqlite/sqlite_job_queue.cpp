@@ -1,8 +1,6 @@
 #include "state/sqlite/sqlite_job_queue.h"
 
-#include <algorithm>
 #include <limits>
-#include <tuple>
 
 #include "state/sqlite/sqlite_job_rows.h"
 #include "state/sqlite/sqlite_transaction.h"
@@ -20,22 +18,25 @@ const std::string kSelectIdempotent = "SELECT " + kColumns +
                                       " ORDER BY created_ms DESC LIMIT 1";
 
 // Due jobs: queued ones whose run_at came, running ones whose lease ended.
-// Each half is a range of its index (wasmfaas_jobs_due, wasmfaas_jobs_lease).
+// Each half is a range of its partial index (wasmfaas_jobs_due,
+// wasmfaas_jobs_lease). lease() picks the rowids first and then updates each
+// by rowid: an UPDATE ... WHERE rowid IN (subquery) would build an ephemeral
+// table on every call, several times the cost of the rest.
 const std::string kAnyDueJob =
     "SELECT 1 FROM wasmfaas_jobs WHERE status = 'queued' AND run_at_ms <= ?1"
     " UNION ALL SELECT 1 FROM wasmfaas_jobs WHERE status = 'running' AND lease_until_ms < ?1"
     " LIMIT 1";
-const std::string kLeaseJobs =
+const std::string kDueJobs =
+    "SELECT job FROM ("
+    " SELECT job, run_at_ms FROM (SELECT rowid AS job, run_at_ms FROM wasmfaas_jobs"
+    "   WHERE status = 'queued' AND run_at_ms <= ?1 ORDER BY run_at_ms LIMIT ?2)"
+    " UNION ALL"
+    " SELECT job, run_at_ms FROM (SELECT rowid AS job, run_at_ms FROM wasmfaas_jobs"
+    "   WHERE status = 'running' AND lease_until_ms < ?1 ORDER BY run_at_ms LIMIT ?2))"
+    " ORDER BY run_at_ms LIMIT ?2";
+const std::string kLeaseJob =
     "UPDATE wasmfaas_jobs SET status = 'running', attempts = attempts + 1, started_ms = ?1,"
-    " updated_ms = ?1, lease_owner = ?2, lease_until_ms = ?3"
-    " WHERE rowid IN (SELECT job FROM ("
-    "   SELECT job, run_at_ms FROM (SELECT rowid AS job, run_at_ms FROM wasmfaas_jobs"
-    "     WHERE status = 'queued' AND run_at_ms <= ?1 ORDER BY run_at_ms LIMIT ?4)"
-    "   UNION ALL"
-    "   SELECT job, run_at_ms FROM (SELECT rowid AS job, run_at_ms FROM wasmfaas_jobs"
-    "     WHERE status = 'running' AND lease_until_ms < ?1 ORDER BY run_at_ms LIMIT ?4))"
-    "   ORDER BY run_at_ms LIMIT ?4)"
-    " RETURNING " +
+    " updated_ms = ?1, lease_owner = ?2, lease_until_ms = ?3 WHERE rowid = ?4 RETURNING " +
     kColumns;
 
 const std::string kRenew =
@@ -70,22 +71,24 @@ const std::string kRequeue =
     " callback_result = NULL, callback_lease_owner = NULL, callback_lease_until_ms = 0"
     " WHERE id = ?1 AND status IN ('failed', 'dead')";
 
+// A range of wasmfaas_jobs_finished (only final jobs have a finished_ms; the
+// status test, which no index serves, is a safeguard).
 const std::string kRemoveFinished =
     "DELETE FROM wasmfaas_jobs WHERE rowid IN (SELECT rowid FROM wasmfaas_jobs"
-    " WHERE finished_ms < ?1 AND status IN ('succeeded', 'failed', 'dead', 'cancelled')"
+    " WHERE finished_ms < ?1 AND status NOT IN ('queued', 'running')"
     " ORDER BY finished_ms LIMIT ?2)";
 
-// Due callbacks: pending, due, and not leased to anyone whose lease lasts.
+// Due callbacks: pending, due, and not leased to anyone whose lease lasts (a
+// range of wasmfaas_jobs_callbacks, which covers the test).
 const std::string kAnyDueCallback =
     "SELECT 1 FROM wasmfaas_jobs WHERE callback_state = 'pending' AND callback_due_ms <= ?1"
     " AND callback_lease_until_ms < ?1 LIMIT 1";
-const std::string kLeaseCallbacks =
+const std::string kDueCallbacks =
+    "SELECT rowid FROM wasmfaas_jobs WHERE callback_state = 'pending' AND callback_due_ms <= ?1"
+    " AND callback_lease_until_ms < ?1 ORDER BY callback_due_ms LIMIT ?2";
+const std::string kLeaseCallback =
     "UPDATE wasmfaas_jobs SET callback_attempts = callback_attempts + 1,"
-    " callback_lease_owner = ?2, callback_lease_until_ms = ?3"
-    " WHERE rowid IN (SELECT rowid FROM wasmfaas_jobs WHERE callback_state = 'pending'"
-    "   AND callback_due_ms <= ?1 AND callback_lease_until_ms < ?1"
-    "   ORDER BY callback_due_ms LIMIT ?4)"
-    " RETURNING " +
+    " callback_lease_owner = ?2, callback_lease_until_ms = ?3 WHERE rowid = ?4 RETURNING " +
     kColumns;
 const std::string kFinishCallback =
     "UPDATE wasmfaas_jobs SET callback_state = ?3,"
@@ -93,13 +96,15 @@ const std::string kFinishCallback =
     " callback_result = ?5, callback_lease_owner = NULL, callback_lease_until_ms = 0"
     " WHERE id = ?1 AND callback_state = 'pending' AND callback_lease_owner = ?2 RETURNING 1";
 
+// The counts the triggers of wasmfaas_job_counts keep, and a range of
+// wasmfaas_jobs_due, in one snapshot.
 const std::string kStats =
-    "SELECT (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'queued'),"
-    " (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'running'),"
-    " (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'succeeded'),"
-    " (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'failed'),"
-    " (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'dead'),"
-    " (SELECT count(*) FROM wasmfaas_jobs WHERE status = 'cancelled'),"
+    "SELECT (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'queued'),"
+    " (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'running'),"
+    " (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'succeeded'),"
+    " (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'failed'),"
+    " (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'dead'),"
+    " (SELECT jobs FROM wasmfaas_job_counts WHERE status = 'cancelled'),"
     " (SELECT min(run_at_ms) FROM wasmfaas_jobs WHERE status = 'queued' AND run_at_ms <= ?1)";
 
 const std::string kRemoveBucket = "DELETE FROM wasmfaas_jobs WHERE bucket = ?1";
@@ -195,14 +200,33 @@ Result<JobPage> SqliteJobQueue::list(const JobFilter& filter,
   return page;
 }
 
-Result<std::vector<JobRecord>> SqliteJobQueue::take(const std::string& sql, const Lease& lease,
+Result<std::vector<JobRecord>> SqliteJobQueue::take(const std::string& pick,
+                                                    const std::string& update, const Lease& lease,
                                                     size_t limit) {
   return in_write_transaction(connection_, [&]() -> Result<std::vector<JobRecord>> {
-    auto query = connection_.query(sql);
-    if (!query) return std::unexpected(query.error());
-    query->bind_int64(1, lease.now_ms).bind_text(2, lease.owner).bind_int64(3, lease.until_ms);
-    query->bind_int64(4, sql_limit(limit));
-    return read_jobs(*query);
+    std::vector<int64_t> rows;
+    {
+      auto query = connection_.query(pick);
+      if (!query) return std::unexpected(query.error());
+      query->bind_int64(1, lease.now_ms).bind_int64(2, sql_limit(limit));
+      while (true) {
+        auto row = query->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        rows.push_back(query->column_int64(0));
+      }
+    }
+    std::vector<JobRecord> taken;
+    for (int64_t row : rows) {
+      auto query = connection_.query(update);
+      if (!query) return std::unexpected(query.error());
+      query->bind_int64(1, lease.now_ms).bind_text(2, lease.owner).bind_int64(3, lease.until_ms);
+      query->bind_int64(4, row);
+      auto jobs = read_jobs(*query);
+      if (!jobs) return std::unexpected(jobs.error());
+      for (auto& job : *jobs) taken.push_back(std::move(job));
+    }
+    return taken;
   });
 }
 
@@ -212,13 +236,7 @@ Result<std::vector<JobRecord>> SqliteJobQueue::lease(const Lease& lease, size_t 
   auto any = any_row(kAnyDueJob, lease.now_ms);
   if (!any) return std::unexpected(any.error());
   if (!*any) return std::vector<JobRecord>{};
-  auto jobs = take(kLeaseJobs, lease, limit);
-  if (!jobs) return jobs;
-  // RETURNING keeps no order.
-  std::sort(jobs->begin(), jobs->end(), [](const JobRecord& left, const JobRecord& right) {
-    return std::tie(left.job.run_at_ms, left.job.id) < std::tie(right.job.run_at_ms, right.job.id);
-  });
-  return jobs;
+  return take(kDueJobs, kLeaseJob, lease, limit);
 }
 
 Result<std::vector<std::string>> SqliteJobQueue::renew(std::string_view owner,
@@ -328,13 +346,7 @@ Result<std::vector<JobRecord>> SqliteJobQueue::lease_callbacks(const Lease& leas
   auto any = any_row(kAnyDueCallback, lease.now_ms);
   if (!any) return std::unexpected(any.error());
   if (!*any) return std::vector<JobRecord>{};
-  auto jobs = take(kLeaseCallbacks, lease, limit);
-  if (!jobs) return jobs;
-  std::sort(jobs->begin(), jobs->end(), [](const JobRecord& left, const JobRecord& right) {
-    return std::tie(left.callback_due_ms, left.job.id) <
-           std::tie(right.callback_due_ms, right.job.id);
-  });
-  return jobs;
+  return take(kDueCallbacks, kLeaseCallback, lease, limit);
 }
 
 Result<bool> SqliteJobQueue::finish_callback(std::string_view id, std::string_view owner,

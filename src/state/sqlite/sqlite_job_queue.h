@@ -46,9 +46,11 @@ class SqliteJobQueue final : public JobQueue {
   Result<std::optional<JobRecord>> read_job(std::string_view id);
   // Whether `sql` (with ?1 = now) returns a row.
   Result<bool> any_row(const std::string& sql, int64_t now_ms);
-  // Runs `sql` (?1 now, ?2 owner, ?3 until, ?4 limit, returning
-  // kSqliteJobColumns) in a write transaction.
-  Result<std::vector<JobRecord>> take(const std::string& sql, const Lease& lease, size_t limit);
+  // In one write transaction: runs `pick` (?1 now, ?2 limit; returning the
+  // rowids of the jobs to take, in order), then `update` on each (?1 now,
+  // ?2 owner, ?3 until, ?4 the rowid; returning kSqliteJobColumns).
+  Result<std::vector<JobRecord>> take(const std::string& pick, const std::string& update,
+                                      const Lease& lease, size_t limit);
   // The number of rows the connection's latest statement changed.
   Result<uint64_t> changes();
 

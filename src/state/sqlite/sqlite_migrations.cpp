@@ -33,9 +33,16 @@ CREATE TABLE wasmfaas_kv_usage (
     // removal; status and callback_state hold job_status_name and
     // callback_state_name. The indexes serve, in order: lease (queued jobs
     // due by run_at; running jobs whose lease ended), lease_callbacks,
-    // list (newest first within a bucket, a function, a status), submit's
-    // idempotency window, and retention. Each tick of a schedule is one row
-    // of wasmfaas_schedule_fires: its primary key makes a tick fire once.
+    // list (newest first within a bucket, a function, a status; the last
+    // also counts each status for stats), submit's idempotency window, and
+    // retention. The first three are partial: a job is in each only while
+    // in that state, so they stay small and a submit writes fewer pages
+    // (their leading state column is constant: with it, SQLite's planner
+    // prefers them to wasmfaas_jobs_by_status). wasmfaas_job_counts holds
+    // the number of jobs in each status, kept by triggers, so that stats
+    // need not count a large table (behind the connection's mutex).
+    // Each tick of a schedule is one row of wasmfaas_schedule_fires: its
+    // primary key makes a tick fire once.
     R"sql(
 CREATE TABLE wasmfaas_jobs (
   id TEXT PRIMARY KEY,
@@ -70,16 +77,36 @@ CREATE TABLE wasmfaas_jobs (
   callback_lease_owner TEXT,
   callback_lease_until_ms INTEGER NOT NULL
 );
-CREATE INDEX wasmfaas_jobs_due ON wasmfaas_jobs (status, run_at_ms);
-CREATE INDEX wasmfaas_jobs_lease ON wasmfaas_jobs (status, lease_until_ms);
-CREATE INDEX wasmfaas_jobs_callbacks ON wasmfaas_jobs (callback_state, callback_due_ms);
+CREATE INDEX wasmfaas_jobs_due ON wasmfaas_jobs (status, run_at_ms) WHERE status = 'queued';
+CREATE INDEX wasmfaas_jobs_lease ON wasmfaas_jobs (status, lease_until_ms)
+  WHERE status = 'running';
+CREATE INDEX wasmfaas_jobs_callbacks
+  ON wasmfaas_jobs (callback_state, callback_due_ms, callback_lease_until_ms)
+  WHERE callback_state = 'pending';
 CREATE INDEX wasmfaas_jobs_by_bucket ON wasmfaas_jobs (bucket, id);
 CREATE INDEX wasmfaas_jobs_by_key ON wasmfaas_jobs (bucket, key, id);
-CREATE INDEX wasmfaas_jobs_by_status ON wasmfaas_jobs (bucket, status, id);
+CREATE INDEX wasmfaas_jobs_by_status ON wasmfaas_jobs (status, bucket, id);
 CREATE INDEX wasmfaas_jobs_idempotency ON wasmfaas_jobs (bucket, idempotency_key, created_ms)
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX wasmfaas_jobs_finished ON wasmfaas_jobs (finished_ms)
   WHERE finished_ms IS NOT NULL;
+CREATE TABLE wasmfaas_job_counts (
+  status TEXT PRIMARY KEY,
+  jobs INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO wasmfaas_job_counts (status, jobs) VALUES
+  ('queued', 0), ('running', 0), ('succeeded', 0), ('failed', 0), ('dead', 0), ('cancelled', 0);
+CREATE TRIGGER wasmfaas_jobs_count_insert AFTER INSERT ON wasmfaas_jobs BEGIN
+  UPDATE wasmfaas_job_counts SET jobs = jobs + 1 WHERE status = new.status;
+END;
+CREATE TRIGGER wasmfaas_jobs_count_delete AFTER DELETE ON wasmfaas_jobs BEGIN
+  UPDATE wasmfaas_job_counts SET jobs = jobs - 1 WHERE status = old.status;
+END;
+CREATE TRIGGER wasmfaas_jobs_count_update AFTER UPDATE OF status ON wasmfaas_jobs
+  WHEN old.status <> new.status BEGIN
+  UPDATE wasmfaas_job_counts SET jobs = jobs - 1 WHERE status = old.status;
+  UPDATE wasmfaas_job_counts SET jobs = jobs + 1 WHERE status = new.status;
+END;
 CREATE TABLE wasmfaas_schedules (
   bucket TEXT NOT NULL,
   name TEXT NOT NULL,
