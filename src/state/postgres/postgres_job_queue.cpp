@@ -71,10 +71,10 @@ const PgStatement& list_statement(int shape) {
 // planned again, and planning a queue table (its index starting with the
 // dead entries of jobs just taken) costs more than the lease itself: about
 // 0.6 to 1.1 ms instead of 0.2 with 100,000 jobs queued.
-
-// Locks up to $4 due queued jobs and up to $4 running ones whose lease
-// ended (skipping rows another worker is locking), and leases the $4 of
-// them due first.
+//
+// lease locks up to $4 due queued jobs and up to $4 running ones whose
+// lease ended (skipping rows another worker is locking), and leases the $4
+// of them due first.
 const PgStatement& lease_statement() {
   static const PgStatement made = statement(
       "wasmfaas_jobs_lease",
