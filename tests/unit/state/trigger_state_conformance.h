@@ -17,9 +17,7 @@ namespace wasmfaas::state {
 
 // The backends both suites are instantiated for.
 inline auto trigger_state_backends() {
-  // PostgreSQL joins here (postgres_backend()) once PostgresStateDatabase
-  // keeps jobs and schedules.
-  return ::testing::Values(sqlite_backend());
+  return ::testing::Values(sqlite_backend(), postgres_backend());
 }
 
 inline std::string backend_name(const ::testing::TestParamInfo<StateBackend>& info) {
