@@ -270,7 +270,8 @@ Result<void> PostgresStateDatabase::remove_bucket(std::string_view bucket) {
     return connection.execute(kRemoveBucket, PgParams().text(bucket));
   });
   if (!rows) return std::unexpected(rows.error());
-  return {};
+  if (auto removed = jobs().remove_bucket(bucket); !removed) return removed;
+  return schedules().remove_bucket(bucket);
 }
 
 }  // namespace wasmfaas::state
