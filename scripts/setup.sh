@@ -101,13 +101,14 @@ WASMTIME_PREFIX=$("$ROOT/scripts/build-wasmtime-capi.sh")
 # (docs/languages.md): their toolchains, and guest-toolchains.cmake beside deps.cmake.
 "$ROOT/scripts/guest-toolchains.sh" "$(dirname "$DEPS_FILE")/guest-toolchains.cmake"
 # Python packages the tests use (a real Prometheus parser, an OpenAPI
-# validator, Schemathesis), in their own venv; installed when any of them is
-# missing or at another version.
+# validator, Schemathesis, croniter as the cron tests' oracle), in their own
+# venv; installed when any of them is missing or at another version.
 TEST_VENV="$CACHE_DIR/test-venv"
 TEST_PYTHON_PACKAGES=(
   "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
   "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
   "schemathesis==$SCHEMATHESIS_VERSION"
+  "croniter==$CRONITER_VERSION"
 )
 if ! "$TEST_VENV/bin/python3" - "${TEST_PYTHON_PACKAGES[@]}" 2>/dev/null <<'PYTHON'; then
 import importlib.metadata, sys

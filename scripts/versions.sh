@@ -7,6 +7,7 @@ VERSITYGW_VERSION=v1.7.0       # go install: the real S3 server the tests start
 PROMETHEUS_CLIENT_VERSION=0.26.0  # pip, into the tests' venv: parses /metrics in a test
 OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0  # pip, into the tests' venv: checks docs/openapi.json
 SCHEMATHESIS_VERSION=4.32.5       # pip, into the tests' venv: fuzzes the server against it
+CRONITER_VERSION=7.0.0            # pip, into the tests' venv: the oracle of the cron tests
 
 # Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
 APT_PACKAGES=(
@@ -15,6 +16,7 @@ APT_PACKAGES=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libgtest-dev
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
   libsqlite3-dev libpq-dev postgresql
+  libhowardhinnant-date-dev  # date/tz.h; brings libdate-tz3, which the binaries need at run time
 )
 
 # Only for `make fuzz` (libFuzzer and the sanitizer runtimes for clang-19).

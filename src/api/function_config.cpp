@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "common/origins.h"
 #include "keyvalue/keyvalue_names.h"
 
 namespace wasmfaas::api {
@@ -68,53 +69,15 @@ Result<uint64_t> integer_in(const json& value, std::string_view field, uint64_t 
   return number;
 }
 
-bool valid_host_label_text(std::string_view host) {
-  if (host.empty()) return false;
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' ||
-           c == '[' || c == ']';
-  });
-}
-
-// "http(s)://host[:port][/]" -> "scheme://host:port" (lower case).
-Result<std::string> normalize_origin(const json& value) {
+// One entry of allowed_hosts, normalized (common/origins.h).
+Result<std::string> allowed_host(const json& value) {
   constexpr std::string_view field = "allowed_hosts";
-  if (!value.is_string()) return invalid(field, "entries must be strings like \"https://api.example.com\"");
-  std::string text = value.get<std::string>();
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const auto separator = text.find("://");
-  if (separator == std::string::npos) {
-    return invalid(field, "'" + text + "' is not scheme://host[:port]");
+  if (!value.is_string()) {
+    return invalid(field, "entries must be strings like \"https://api.example.com\"");
   }
-  const std::string scheme = text.substr(0, separator);
-  if (scheme != "http" && scheme != "https") {
-    return invalid(field, "'" + text + "': the scheme must be http or https");
-  }
-  std::string rest = text.substr(separator + 3);
-  if (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest.find_first_of("/?#@") != std::string::npos) {
-    return invalid(field, "'" + text + "': only scheme, host and port, no path or user");
-  }
-  std::string host = rest;
-  std::string port = scheme == "https" ? "443" : "80";
-  const auto colon = rest.rfind(':');
-  if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-    if (port.empty() || port.size() > 5 ||
-        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-        std::stoul(port) == 0 || std::stoul(port) > 65535) {
-      return invalid(field, "'" + text + "': the port must be 1 to 65535");
-    }
-  }
-  const std::string_view bare = std::string_view(host).starts_with("*.")
-                                    ? std::string_view(host).substr(2)
-                                    : std::string_view(host);
-  if (!valid_host_label_text(bare) || bare.find('*') != std::string_view::npos) {
-    return invalid(field, "'" + text + "': bad host (a wildcard is only allowed as \"*.domain\")");
-  }
-  return scheme + "://" + host + ":" + std::to_string(std::stoul(port));
+  auto origin = normalize_origin(value.get<std::string>());
+  if (!origin) return invalid(field, origin.error().message);
+  return origin;
 }
 
 // An object of strings without NUL into `out`: the environment (names
@@ -197,7 +160,7 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
        [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
          if (!value.is_array()) return invalid("allowed_hosts", "must be an array of origins");
          for (const json& entry : value) {
-           auto origin = normalize_origin(entry);
+           auto origin = allowed_host(entry);
            if (!origin) return std::unexpected(origin.error());
            config.allowed_hosts.push_back(std::move(*origin));
          }

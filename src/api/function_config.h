@@ -26,7 +26,7 @@ struct RetryConfig {
 // plain value, copied freely; not synchronized.
 struct FunctionConfig {
   // Normalized origins "scheme://host:port" the function may call over
-  // wasi:http; host may be "*.example.com".
+  // wasi:http; host may be "*.example.com" (common/origins.h).
   std::vector<std::string> allowed_hosts;
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<uint64_t> memory_mb;

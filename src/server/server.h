@@ -41,6 +41,16 @@ class logger;
 
 namespace wasmfaas::server {
 
+// Async jobs and schedules (used when a state database is given).
+struct TriggerConfig {
+  triggers::JobOptions jobs;
+  // node_id empty: the server makes one (host name, process id, random).
+  triggers::JobWorkerOptions workers;
+  triggers::ScheduleRunnerOptions schedules;
+  // No allowed origins: a job with a callback URL is refused.
+  triggers::CallbackPolicy callbacks;
+};
+
 struct ServerConfig {
   http::HttpServerOptions http;
   // Function executions run here; a full queue answers 503.
@@ -77,16 +87,6 @@ struct ServerConfig {
   // JSON-lines log (access log at info, exceptions thrown by pool tasks at
   // error); none when null.
   std::shared_ptr<spdlog::logger> log;
-};
-
-// Async jobs and schedules (used when a state database is given).
-struct TriggerConfig {
-  triggers::JobOptions jobs;
-  // node_id empty: the server makes one (host name, process id, random).
-  triggers::JobWorkerOptions workers;
-  triggers::ScheduleRunnerOptions schedules;
-  // No allowed origins: a job with a callback URL is refused.
-  triggers::CallbackPolicy callbacks;
 };
 
 // A whole wasmfaas server: the deployment, execution and pipeline services

@@ -38,7 +38,8 @@ struct ScheduleRecord {
 // One tick of a schedule, as recorded (once, by whichever node fired it).
 struct ScheduleFire {
   int64_t fire_ms = 0;
-  // "submitted" (job_id set), "skipped" (overlap) or "missed" (downtime).
+  // "submitted" (job_id set), "skipped" (overlap), "missed" (downtime) or
+  // "failed" (the job could not be made: its function is gone).
   std::string outcome;
   std::optional<std::string> job_id;
   int64_t recorded_ms = 0;

@@ -6,9 +6,10 @@ namespace wasmfaas::state {
 
 // The version of the state database's schema this code creates and reads.
 // Each backend keeps one migration step per version (sqlite_migrations.cpp,
-// postgres_migrations.cpp); version 1 is the key-value data and its usage.
-// A new table (jobs, schedules, ...) is a new version in both lists.
-inline constexpr int kStateSchemaVersion = 1;
+// postgres_migrations.cpp); version 1 is the key-value data and its usage,
+// version 2 the async jobs, the cron schedules and their fire records.
+// A new table is a new version in both lists.
+inline constexpr int kStateSchemaVersion = 2;
 
 // The refusal of a database whose schema a newer wasmfaas has migrated.
 inline Error newer_schema_error(int found) {

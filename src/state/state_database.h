@@ -98,7 +98,8 @@ class StateDatabase {
 
   virtual Result<BucketUsage> usage(std::string_view bucket) = 0;
 
-  // Removes every store of `bucket` (when the bucket itself is deleted).
+  // Removes everything of `bucket` (when the bucket itself is deleted):
+  // its key-value stores, then its jobs and schedules.
   virtual Result<void> remove_bucket(std::string_view bucket) = 0;
 
   // The async jobs and cron schedules kept in the same database (owned by

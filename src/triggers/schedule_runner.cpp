@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
@@ -55,8 +57,17 @@ void ScheduleRunner::run() {
       apply_retention(now);
       retention_checked = now;
     }
+    // Sleep until the next tick due within the poll interval (so ticks
+    // fire on time), or for the interval (schedules other nodes add).
+    auto wait = options_.poll_interval;
+    const int64_t after = unix_ms_now();
+    if (auto soon = table_.due(after + options_.poll_interval.count(), 1);
+        soon && !soon->empty() && soon->front().next_fire_ms) {
+      wait = std::chrono::milliseconds(std::clamp<int64_t>(
+          *soon->front().next_fire_ms - after, 0, options_.poll_interval.count()));
+    }
     lock.lock();
-    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+    wake_.wait_for(lock, wait, [this] { return stopping_; });
   }
 }
 

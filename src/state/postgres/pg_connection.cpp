@@ -47,9 +47,10 @@ Error to_error(const PgFailure& failure) {
   const std::string message = "PostgreSQL state database: " + failure.message;
   const std::string_view state = failure.sqlstate;
   // 08: connection exceptions; 57P0x: the server shutting down or starting;
-  // 53: out of connections, memory or disk.
+  // 53: out of connections, memory or disk; 40001, 40P01: rolled back (a
+  // serialization failure, a deadlock), worth trying again.
   if (failure.connection_lost || state.empty() || state.starts_with("08") ||
-      state.starts_with("57P") || state.starts_with("53")) {
+      state.starts_with("57P") || state.starts_with("53") || state == "40001" || state == "40P01") {
     return Error{ErrorCode::kUnavailable, message};
   }
   // 22021: not valid UTF-8, 22P05: not representable; 54000: a key too long
@@ -62,6 +63,26 @@ Error to_error(const PgFailure& failure) {
 
 PgParams& PgParams::text(std::string_view value) {
   values_.push_back(value);
+  return *this;
+}
+
+PgParams& PgParams::optional_text(const std::optional<std::string>& value) {
+  return value ? text(*value) : null();
+}
+
+PgParams& PgParams::optional_int64(std::optional<int64_t> value) {
+  return value ? int64(*value) : null();
+}
+
+PgParams& PgParams::null() {
+  nulls_.resize(values_.size() + 1, false);
+  nulls_.back() = true;
+  values_.emplace_back();
+  return *this;
+}
+
+PgParams& PgParams::boolean(bool value) {
+  values_.push_back(value ? std::string_view("\x01", 1) : std::string_view("\x00", 1));
   return *this;
 }
 
@@ -187,7 +208,7 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const char* sql) {
 
 std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statement,
                                                        const PgParams& params) {
-  if (!prepared_.contains(statement.name)) {
+  if (!statement.plan_each_time && !prepared_.contains(statement.name)) {
     PGresult* result = PQprepare(connection_, statement.name, statement.sql.c_str(), 0, nullptr);
     if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
       return std::unexpected(failure_of(result));
@@ -199,13 +220,18 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
   std::vector<const char*> pointers;
   std::vector<int> lengths;
   std::vector<int> formats(values.size(), 1);
-  for (std::string_view value : values) {
-    pointers.push_back(value.data() ? value.data() : "");
+  for (size_t index = 0; index < values.size(); ++index) {
+    const std::string_view value = values[index];
+    pointers.push_back(params.is_null(index) ? nullptr : value.data() ? value.data() : "");
     lengths.push_back(static_cast<int>(value.size()));
   }
+  const int count = static_cast<int>(values.size());
   PGresult* result =
-      PQexecPrepared(connection_, statement.name, static_cast<int>(values.size()), pointers.data(),
-                     lengths.data(), formats.data(), /*resultFormat=*/1);
+      statement.plan_each_time
+          ? PQexecParams(connection_, statement.sql.c_str(), count, /*paramTypes=*/nullptr,
+                         pointers.data(), lengths.data(), formats.data(), /*resultFormat=*/1)
+          : PQexecPrepared(connection_, statement.name, count, pointers.data(), lengths.data(),
+                           formats.data(), /*resultFormat=*/1);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return std::unexpected(failure_of(result));

@@ -4,6 +4,7 @@
 #include <deque>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,7 +27,8 @@ struct PgFailure {
   bool connection_lost = false;
 };
 
-// The error a failure is for callers: connection trouble is kUnavailable,
+// The error a failure is for callers: connection trouble and a statement
+// rolled back as a deadlock victim or serialization failure are kUnavailable,
 // text PostgreSQL cannot store (encoding) or index (too long) is
 // kInvalidArgument, anything else kInternal.
 Error to_error(const PgFailure& failure);
@@ -37,6 +39,11 @@ Error to_error(const PgFailure& failure);
 struct PgStatement {
   const char* name;
   std::string sql;
+  // Planned for each execution's parameters (the unnamed statement, still
+  // one round trip) instead of prepared once: for a statement whose best
+  // plan depends on its parameters (how many rows a bucket has), where a
+  // generic plan could scan a whole table.
+  bool plan_each_time = false;
 };
 
 // Statement parameters, all in binary format (text and bytea are their
@@ -45,17 +52,25 @@ struct PgStatement {
 class PgParams {
  public:
   PgParams& text(std::string_view value);  // text and bytea alike
+  // SQL NULL when `value` is nullopt.
+  PgParams& optional_text(const std::optional<std::string>& value);
+  PgParams& optional_int64(std::optional<int64_t> value);
   PgParams& int64(int64_t value);
+  PgParams& boolean(bool value);
   // One-dimensional text[] or bytea[].
   PgParams& text_array(std::span<const std::string_view> values);
   PgParams& bytea_array(std::span<const std::string_view> values);
 
   std::span<const std::string_view> values() const { return values_; }
+  bool is_null(size_t index) const { return index < nulls_.size() && nulls_[index]; }
 
  private:
   PgParams& array(std::span<const std::string_view> values, uint32_t element_type);
 
+  PgParams& null();
+
   std::vector<std::string_view> values_;
+  std::vector<bool> nulls_;        // by index; shorter than values_ when the last ones are not null
   std::deque<std::string> owned_;  // encodings made here (a deque never moves them)
 };
 

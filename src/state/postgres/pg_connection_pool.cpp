@@ -1,6 +1,13 @@
 #include "state/postgres/pg_connection_pool.h"
 
 namespace wasmfaas::state {
+namespace {
+
+// How many times run() tries a statement the server rolled back (40001,
+// 40P01).
+constexpr int kRolledBackRetries = 3;
+
+}  // namespace
 
 PgConnectionPool::PgConnectionPool(std::string url, size_t size, std::chrono::milliseconds wait)
     : url_(std::move(url)), size_(size == 0 ? 1 : size), wait_(wait) {}
@@ -39,6 +46,35 @@ Result<PgConnectionPool::Lease> PgConnectionPool::acquire() {
     return std::unexpected(to_error(connection.error()));
   }
   return Lease(*this, std::move(*connection));
+}
+
+Result<PgRows> PgConnectionPool::run(Retry retry, const Work& work, const ErrorMapping& map_error) {
+  auto lease = acquire();
+  if (!lease) return std::unexpected(lease.error());
+  PgConnection& connection = **lease;
+  int rolled_back = 0;
+  int reconnected = 0;
+  for (;;) {
+    if (!connection.healthy() && !connection.reset()) {
+      return std::unexpected(to_error(connection.failure()));
+    }
+    auto rows = work(connection);
+    if (rows) return std::move(*rows);
+    const PgFailure& failure = rows.error();
+    // A deadlock victim or a serialization failure: the server rolled the
+    // whole statement back, so running it again is safe whatever it does.
+    const bool rolled_back_whole = failure.sqlstate == "40001" || failure.sqlstate == "40P01";
+    if (rolled_back_whole && ++rolled_back < kRolledBackRetries) continue;
+    if (!failure.connection_lost) return std::unexpected(map_error(failure));
+    if (retry == Retry::kNever) {
+      Error error = to_error(failure);
+      error.message +=
+          " (the connection was lost during the operation, which may or may not "
+          "have been applied)";
+      return std::unexpected(error);
+    }
+    if (++reconnected > 1) return std::unexpected(to_error(failure));
+  }
 }
 
 void PgConnectionPool::adopt(std::unique_ptr<PgConnection> connection) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <expected>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +45,21 @@ class PgConnectionPool {
 
   // kUnavailable when no connection can be opened or none comes back in time.
   Result<Lease> acquire();
+
+  // Whether an operation may run again when its connection was lost during
+  // it (so it may or may not have been applied): kOnce for those that do
+  // the same thing twice, kNever for the others, which then fail with
+  // kUnavailable saying so.
+  enum class Retry { kOnce, kNever };
+  using Work = std::function<std::expected<PgRows, PgFailure>(PgConnection&)>;
+  using ErrorMapping = std::function<Error(const PgFailure&)>;
+
+  // Runs `work` on a lent connection, reconnecting first one the server
+  // closed while it was idle. A statement the server rolled back as a
+  // deadlock victim or serialization failure (40P01, 40001) runs again,
+  // up to 3 times in all. A failure the server answered becomes
+  // `map_error`'s Error.
+  Result<PgRows> run(Retry retry, const Work& work, const ErrorMapping& map_error = to_error);
 
   // Takes an open connection in (the one that ran the migrations), if the
   // pool has room for it.

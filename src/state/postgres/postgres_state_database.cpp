@@ -107,26 +107,8 @@ Result<std::unique_ptr<PostgresStateDatabase>> PostgresStateDatabase::open(
 
 Result<PgRows> PostgresStateDatabase::run(std::string_view bucket, Retry retry, const Work& work,
                                           int64_t delta) {
-  auto lease = pool_.acquire();
-  if (!lease) return std::unexpected(lease.error());
-  PgConnection& connection = **lease;
-  for (int attempt = 0;; ++attempt) {
-    if (!connection.healthy() && !connection.reset()) {
-      return std::unexpected(to_error(connection.failure()));
-    }
-    auto rows = work(connection);
-    if (rows) return std::move(*rows);
-    const PgFailure& failure = rows.error();
-    if (!failure.connection_lost) return std::unexpected(state_error(failure, bucket, delta));
-    if (retry == Retry::kNever) {
-      Error error = to_error(failure);
-      error.message +=
-          " (the connection was lost during the operation, which may or may not "
-          "have been applied)";
-      return std::unexpected(error);
-    }
-    if (attempt > 0) return std::unexpected(to_error(failure));
-  }
+  return pool_.run(retry, work,
+                   [&](const PgFailure& failure) { return state_error(failure, bucket, delta); });
 }
 
 Result<std::optional<std::string>> PostgresStateDatabase::get(const StoreRef& store,
@@ -288,7 +270,8 @@ Result<void> PostgresStateDatabase::remove_bucket(std::string_view bucket) {
     return connection.execute(kRemoveBucket, PgParams().text(bucket));
   });
   if (!rows) return std::unexpected(rows.error());
-  return {};
+  if (auto removed = jobs().remove_bucket(bucket); !removed) return removed;
+  return schedules().remove_bucket(bucket);
 }
 
 }  // namespace wasmfaas::state

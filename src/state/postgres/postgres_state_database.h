@@ -8,6 +8,8 @@
 
 #include "state/postgres/pg_connection.h"
 #include "state/postgres/pg_connection_pool.h"
+#include "state/postgres/postgres_job_queue.h"
+#include "state/postgres/postgres_schedule_table.h"
 #include "state/state_database.h"
 
 namespace wasmfaas::state {
@@ -24,7 +26,8 @@ struct PostgresOptions {
 // usage row, write, check the quota and update the usage atomically (a
 // refused write raises, and the statement changes nothing); reads are plain
 // SELECTs. Values are bytea, keys text COLLATE "C" (bytewise order), both
-// sent and received in binary format.
+// sent and received in binary format. Its jobs and schedules
+// (PostgresJobQueue, PostgresScheduleTable) share the pool.
 // A connection the server closed while idle is noticed before use and
 // reconnected; one lost during an operation is reconnected and the
 // operation retried once, except increment, which is not idempotent: it
@@ -54,19 +57,23 @@ class PostgresStateDatabase final : public StateDatabase {
   Result<void> remove_many(const StoreRef& store, const std::vector<std::string>& keys) override;
   Result<BucketUsage> usage(std::string_view bucket) override;
   Result<void> remove_bucket(std::string_view bucket) override;
+  JobQueue& jobs() override { return jobs_; }
+  ScheduleTable& schedules() override { return schedules_; }
 
  private:
-  enum class Retry { kOnce, kNever };
-  using Work = std::function<std::expected<PgRows, PgFailure>(PgConnection&)>;
+  using Retry = PgConnectionPool::Retry;
+  using Work = PgConnectionPool::Work;
 
   PostgresStateDatabase(const std::string& url, const PostgresOptions& options)
-      : pool_(url, options.pool_size, options.pool_wait) {}
+      : pool_(url, options.pool_size, options.pool_wait), jobs_(pool_), schedules_(pool_) {}
 
   // Runs `work` on a healthy pooled connection; failures become Errors
   // (those the functions raise on purpose in `bucket`'s and `delta`'s words).
   Result<PgRows> run(std::string_view bucket, Retry retry, const Work& work, int64_t delta = 0);
 
   PgConnectionPool pool_;
+  PostgresJobQueue jobs_;
+  PostgresScheduleTable schedules_;
 };
 
 }  // namespace wasmfaas::state

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace wasmfaas::state {
@@ -52,13 +54,28 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
   // written to the WAL file (the OS has it: it survives kill -9 of this
   // process) but fsynced only at checkpoints, so a power loss or an OS crash
   // may lose the last commits (never corrupt the file).
-  if (auto wal = connection->execute("PRAGMA journal_mode=WAL"); !wal) {
-    return std::unexpected(wal.error());
-  }
+  if (auto wal = connection->use_wal(); !wal) return std::unexpected(wal.error());
   if (auto settings = connection->execute("PRAGMA synchronous=NORMAL"); !settings) {
     return std::unexpected(settings.error());
   }
   return connection;
+}
+
+Result<void> SqliteConnection::use_wal() {
+  // Switching a new file to WAL needs a moment alone with it: while another
+  // connection opening the same new file holds a lock, SQLite answers
+  // SQLITE_BUSY at once, without its busy handler. Try again for as long as
+  // the busy timeout.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  while (true) {
+    auto switched = execute("PRAGMA journal_mode=WAL");
+    if (switched || (sqlite3_errcode(db_) & 0xFF) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return switched;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 SqliteConnection::~SqliteConnection() {
@@ -123,6 +140,11 @@ SqliteQuery& SqliteQuery::bind_blob(int index, std::string_view bytes) {
 
 SqliteQuery& SqliteQuery::bind_int64(int index, int64_t value) {
   note_bind(sqlite3_bind_int64(statement_, index, value));
+  return *this;
+}
+
+SqliteQuery& SqliteQuery::bind_null(int index) {
+  note_bind(sqlite3_bind_null(statement_, index));
   return *this;
 }
 

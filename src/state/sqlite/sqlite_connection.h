@@ -42,6 +42,9 @@ class SqliteConnection {
  private:
   SqliteConnection(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
 
+  // PRAGMA journal_mode=WAL, retried while another connection holds the file.
+  Result<void> use_wal();
+
   sqlite3* db_;
   std::filesystem::path file_;
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
@@ -62,6 +65,7 @@ class SqliteQuery {
   SqliteQuery& bind_text(int index, std::string_view text);
   SqliteQuery& bind_blob(int index, std::string_view bytes);
   SqliteQuery& bind_int64(int index, int64_t value);
+  SqliteQuery& bind_null(int index);
 
   // true: a row is available; false: the statement is done.
   Result<bool> step();

@@ -249,15 +249,19 @@ Result<BucketUsage> SqliteStateDatabase::usage(std::string_view bucket) {
 }
 
 Result<void> SqliteStateDatabase::remove_bucket(std::string_view bucket) {
-  std::lock_guard lock(mutex_);
-  auto transaction = SqliteTransaction::begin(*connection_);
-  if (!transaction) return std::unexpected(transaction.error());
-  for (const std::string* sql : {&kDeleteBucketEntries, &kDeleteBucketUsage}) {
-    auto query = connection_->query(*sql);
-    if (!query) return std::unexpected(query.error());
-    if (auto deleted = query->bind_text(1, bucket).run(); !deleted) return deleted;
+  {
+    std::lock_guard lock(mutex_);
+    auto transaction = SqliteTransaction::begin(*connection_);
+    if (!transaction) return std::unexpected(transaction.error());
+    for (const std::string* sql : {&kDeleteBucketEntries, &kDeleteBucketUsage}) {
+      auto query = connection_->query(*sql);
+      if (!query) return std::unexpected(query.error());
+      if (auto deleted = query->bind_text(1, bucket).run(); !deleted) return deleted;
+    }
+    if (auto committed = transaction->commit(); !committed) return committed;
   }
-  return transaction->commit();
+  if (auto removed = jobs().remove_bucket(bucket); !removed) return removed;
+  return schedules().remove_bucket(bucket);
 }
 
 }  // namespace wasmfaas::state

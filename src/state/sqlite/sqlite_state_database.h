@@ -7,6 +7,8 @@
 
 #include "state/quota.h"
 #include "state/sqlite/sqlite_connection.h"
+#include "state/sqlite/sqlite_job_queue.h"
+#include "state/sqlite/sqlite_schedule_table.h"
 #include "state/state_database.h"
 
 namespace wasmfaas::state {
@@ -43,12 +45,16 @@ class SqliteStateDatabase final : public StateDatabase {
   Result<void> remove_many(const StoreRef& store, const std::vector<std::string>& keys) override;
   Result<BucketUsage> usage(std::string_view bucket) override;
   Result<void> remove_bucket(std::string_view bucket) override;
+  JobQueue& jobs() override { return jobs_; }
+  ScheduleTable& schedules() override { return schedules_; }
 
  private:
   using Entry = std::pair<std::string_view, std::string_view>;
 
   explicit SqliteStateDatabase(std::unique_ptr<SqliteConnection> connection)
-      : connection_(std::move(connection)) {}
+      : connection_(std::move(connection)),
+        jobs_(*connection_, mutex_),
+        schedules_(*connection_, mutex_) {}
 
   // These run inside the caller's transaction, with mutex_ held.
   Result<std::optional<std::string>> read_value(const StoreRef& store, std::string_view key);
@@ -61,6 +67,9 @@ class SqliteStateDatabase final : public StateDatabase {
 
   std::mutex mutex_;
   std::unique_ptr<SqliteConnection> connection_;
+  // The jobs and schedules, on the same connection behind the same mutex.
+  SqliteJobQueue jobs_;
+  SqliteScheduleTable schedules_;
 };
 
 }  // namespace wasmfaas::state

@@ -26,4 +26,18 @@ class SqliteTransaction {
   SqliteConnection* connection_;  // null once committed or moved from
 };
 
+// Runs `work` (returning a Result) in one write transaction: commits when
+// it succeeds, rolls back when it fails.
+template <typename Work>
+auto in_write_transaction(SqliteConnection& connection, Work&& work) -> decltype(work()) {
+  auto transaction = SqliteTransaction::begin(connection);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto result = work();
+  if (!result) return result;
+  if (auto committed = transaction->commit(); !committed) {
+    return std::unexpected(committed.error());
+  }
+  return result;
+}
+
 }  // namespace wasmfaas::state

@@ -101,5 +101,43 @@ TEST(PostgresStateDatabaseTest, AKeyTooLongForTheIndexIsInvalid) {
   EXPECT_EQ((*opened)->usage(kStore.bucket).value().keys, 0u);
 }
 
+// A statement the server rolled back as a deadlock victim runs again, even
+// one never retried after a lost connection; a constraint failure does not.
+TEST(PostgresStateDatabaseTest, RunsAStatementRolledBackByADeadlockAgain) {
+  PostgresTestDatabase database;
+  PgConnectionPool pool(database.setting(), 1, std::chrono::seconds(5));
+  int calls = 0;
+  auto rows =
+      pool.run(PgConnectionPool::Retry::kNever,
+               [&](PgConnection& connection) -> std::expected<PgRows, PgFailure> {
+                 if (++calls == 1) {
+                   return std::unexpected(PgFailure{"40P01", "deadlock detected", "", false});
+                 }
+                 return connection.execute("SELECT 1");
+               });
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  EXPECT_EQ(calls, 2);
+
+  calls = 0;
+  auto serialization = pool.run(
+      PgConnectionPool::Retry::kOnce, [&](PgConnection&) -> std::expected<PgRows, PgFailure> {
+        ++calls;
+        return std::unexpected(PgFailure{"40001", "could not serialize", "", false});
+      });
+  ASSERT_FALSE(serialization.has_value());
+  EXPECT_EQ(serialization.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(calls, 3);
+
+  calls = 0;
+  auto duplicate = pool.run(
+      PgConnectionPool::Retry::kOnce, [&](PgConnection&) -> std::expected<PgRows, PgFailure> {
+        ++calls;
+        return std::unexpected(PgFailure{"23505", "duplicate key", "", false});
+      });
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(calls, 1);
+}
+
 }  // namespace
 }  // namespace wasmfaas::state

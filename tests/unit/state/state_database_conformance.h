@@ -25,6 +25,14 @@ struct StateBackend {
 
 inline std::string PrintToString(const StateBackend& backend) { return backend.name; }
 
+inline StateBackend sqlite_backend() {
+  return {"sqlite", [] { return std::make_unique<SqliteTestDatabase>(); }};
+}
+
+inline StateBackend postgres_backend() {
+  return {"postgres", [] { return std::make_unique<PostgresTestDatabase>(); }};
+}
+
 class StateDatabaseConformance : public ::testing::TestWithParam<StateBackend> {
  protected:
   void SetUp() override {

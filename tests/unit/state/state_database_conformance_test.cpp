@@ -10,14 +10,6 @@
 namespace wasmfaas::state {
 namespace {
 
-StateBackend sqlite_backend() {
-  return {"sqlite", [] { return std::make_unique<SqliteTestDatabase>(); }};
-}
-
-StateBackend postgres_backend() {
-  return {"postgres", [] { return std::make_unique<PostgresTestDatabase>(); }};
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, StateDatabaseConformance,
                          ::testing::Values(sqlite_backend(), postgres_backend()),
                          [](const auto& info) { return info.param.name; });

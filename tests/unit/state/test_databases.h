@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -26,6 +27,11 @@ class TestDatabase {
   // The version wasmfaas_schema records (0: none), read or written directly.
   virtual int schema_version() const = 0;
   virtual void set_schema_version(int version) const = 0;
+  // Takes the schema back to what version 1 (key-value data) made, as a
+  // wasmfaas of that version leaves it: drops every table (and, on
+  // PostgreSQL, function and type) a later version added, keeping the
+  // key-value data, and records version 1. Nothing may have it open.
+  virtual void downgrade_to_version_1() const = 0;
 
   Result<std::unique_ptr<StateDatabase>> open(const StateDatabaseOptions& options = {}) const {
     return open_state_database(setting(), data_dir(), options);
@@ -44,6 +50,15 @@ class SqliteTestDatabase final : public TestDatabase {
   }
   void set_schema_version(int version) const override {
     query("UPDATE wasmfaas_schema SET version = " + std::to_string(version));
+  }
+  void downgrade_to_version_1() const override {
+    const std::string tables = query(
+        "SELECT group_concat(name, ' ') FROM sqlite_master WHERE type = 'table' AND name NOT IN"
+        " ('wasmfaas_schema', 'wasmfaas_kv_entries', 'wasmfaas_kv_usage')"
+        " AND name NOT LIKE 'sqlite_%'");
+    std::istringstream names(tables);
+    for (std::string table; names >> table;) query("DROP TABLE " + table);
+    set_schema_version(1);
   }
 
   // The first column of the first row of `sql` ("" when none).
@@ -94,6 +109,42 @@ class PostgresTestDatabase final : public TestDatabase {
   }
   void set_schema_version(int version) const override {
     query("UPDATE wasmfaas_schema SET version = " + std::to_string(version));
+  }
+  void downgrade_to_version_1() const override {
+    query(R"sql(
+DO $$
+DECLARE
+  object record;
+BEGIN
+  FOR object IN SELECT c.relname FROM pg_class c
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+      AND c.relname NOT IN ('wasmfaas_schema', 'wasmfaas_kv_entries', 'wasmfaas_kv_usage') LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', object.relname);
+  END LOOP;
+  FOR object IN SELECT c.relname, c.relkind FROM pg_class c
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('S', 'v', 'm') LOOP
+    EXECUTE format('DROP %s IF EXISTS %I CASCADE', CASE object.relkind WHEN 'S' THEN 'SEQUENCE'
+      WHEN 'v' THEN 'VIEW' ELSE 'MATERIALIZED VIEW' END, object.relname);
+  END LOOP;
+  FOR object IN SELECT p.oid::regprocedure AS routine FROM pg_proc p
+      WHERE p.pronamespace = current_schema()::regnamespace
+      AND p.proname NOT IN ('wasmfaas_kv_lock_usage', 'wasmfaas_kv_check_quota',
+        'wasmfaas_kv_set_many', 'wasmfaas_kv_set', 'wasmfaas_kv_increment',
+        'wasmfaas_kv_remove_many', 'wasmfaas_kv_remove_bucket') LOOP
+    EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', object.routine);
+  END LOOP;
+  FOR object IN SELECT t.typname FROM pg_type t
+      WHERE t.typnamespace = current_schema()::regnamespace AND t.typtype IN ('e', 'd', 'r')
+      LOOP
+    EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', object.typname);
+  END LOOP;
+  FOR object IN SELECT c.relname FROM pg_class c
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'c' LOOP
+    EXECUTE format('DROP TYPE IF EXISTS %I CASCADE', object.relname);
+  END LOOP;
+END $$;
+UPDATE wasmfaas_schema SET version = 1;
+)sql");
   }
   std::string query(const std::string& sql) const { return server_.execute(name_, sql); }
 
