@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "common/hash.h"
 #include "http/access_control.h"
@@ -81,8 +82,12 @@ class RouteMatrixTest : public ::testing::Test {
       ASSERT_EQ(admin("PUT", "/bucket/" + bucket).status, 201);
       ASSERT_EQ(upload(bucket, "f").status, 201);
       ASSERT_EQ(admin("PUT", "/pipeline/" + bucket + "/p", R"({"steps":["f"]})").status, 201);
+      ASSERT_EQ(admin("PUT", "/schedule/" + bucket + "/p", kSchedule).status, 200);
     }
   }
+
+  // Once a year: no tick fires while the test runs.
+  static constexpr char kSchedule[] = R"({"cron":"0 0 1 1 *","function":"f"})";
 
   HttpResult send(const char* secret, verb method, const std::string& target,
                   const std::string& body, const std::string& type = "application/json") {
@@ -94,9 +99,42 @@ class RouteMatrixTest : public ::testing::Test {
                    const std::string& body = "") {
     return send(kAdmin, boost::beast::http::string_to_verb(method), target, body);
   }
-  HttpResult upload(const std::string& bucket, const std::string& key) {
+  HttpResult upload(const std::string& bucket, const std::string& key,
+                    const std::string& component = "hello") {
     return send(kAdmin, verb::post, "/file/" + bucket + "/" + key,
-                testing::load_component_text("hello"), "application/wasm");
+                testing::load_component_text(component), "application/wasm");
+  }
+
+  // A new job of team-a: of `f` (it may have run already), or of the job
+  // probe on "fail", which traps: "waiting" once its first attempt failed
+  // and its second is an hour away (queued, so it can be cancelled),
+  // "dead" once its only attempt failed (so it can be retried).
+  std::string job(const std::string& kind = "any") {
+    if (kind != "any" && !probes_deployed_) {
+      EXPECT_EQ(upload("team-a", "waiting", "fixture_job_probe").status, 201);
+      EXPECT_EQ(admin("PUT", "/config/team-a/waiting",
+                      R"({"retry":{"max_attempts":2,"initial_ms":3600000,"max_ms":3600000},)"
+                      R"("max_age_s":604800})").status, 200);
+      EXPECT_EQ(upload("team-a", "dead", "fixture_job_probe").status, 201);
+      EXPECT_EQ(admin("PUT", "/config/team-a/dead", R"({"retry":{"max_attempts":1}})").status,
+                200);
+      probes_deployed_ = true;
+    }
+    const HttpResult submitted = send(kAdmin, verb::post,
+                                      "/async/team-a/" + (kind == "any" ? "f" : kind),
+                                      kind == "any" ? "x" : "fail", "text/plain");
+    EXPECT_EQ(submitted.status, 202) << submitted.body;
+    const std::string id = json::parse(submitted.body).value("job", "");
+    if (kind == "any") return id;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const json state = json::parse(admin("GET", "/jobs/" + id).body);
+      const bool waiting = state.value("status", "") == "queued" && state.value("attempts", 0) == 1;
+      if (kind == "waiting" ? waiting : state.value("status", "") == kind) return id;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "job " << id << " of " << kind << " did not get there";
+    return id;
   }
 
   // A request for `route` that succeeds for a caller allowed to make it:
@@ -109,7 +147,7 @@ class RouteMatrixTest : public ::testing::Test {
   };
   Concrete concrete(const Route& route) {
     const std::string unique = std::to_string(++counter_);
-    std::string bucket = "team-a", key = "f", name = "p";
+    std::string bucket = "team-a", key = "f", name = "p", id;
     Concrete request;
     const std::string_view path = route.path;
     if (route.method == verb::put && path == "/bucket/{bucket}") bucket = "fresh-" + unique;
@@ -145,12 +183,29 @@ class RouteMatrixTest : public ::testing::Test {
         EXPECT_EQ(admin("PUT", "/kv/team-a/default/" + key, "value").status, 200);
       }
     }
-    if (route.method == verb::post && (path.starts_with("/exec/") || path.ends_with("/exec")))
+    if (route.method == verb::post && (path.starts_with("/exec/") || path.ends_with("/exec") ||
+                                       path.starts_with("/async/")))
       request.body = R"({"name":"T"})";
+    if (route.method == verb::put && path.starts_with("/schedule/")) {
+      name = "s" + unique;
+      request.body = kSchedule;
+    }
+    if (route.method == verb::delete_ && path.starts_with("/schedule/")) {
+      name = "doomed" + unique;
+      EXPECT_EQ(admin("PUT", "/schedule/team-a/" + name, kSchedule).status, 200);
+    }
+    if (path.starts_with("/jobs/")) {
+      id = job(route.method == verb::delete_ ? "waiting"
+               : route.method == verb::post  ? "dead"
+                                             : "any");
+    }
     if (path == "/pipeline/exec") {
       request.body = json{{"steps", {"team-a/f"}}, {"input", R"({"name":"T"})"}}.dump();
     }
     request.target = std::string(http::openapi_path(path));
+    // A listing or purge of jobs names the bucket (as a token restricted to
+    // buckets must).
+    if (path == "/jobs") request.target += "?bucket=team-a";
     const auto fill = [&](const std::string& parameter, const std::string& value) {
       if (const size_t at = request.target.find(parameter); at != std::string::npos) {
         request.target.replace(at, parameter.size(), value);
@@ -160,6 +215,7 @@ class RouteMatrixTest : public ::testing::Test {
     fill("{key}", key);
     fill("{name}", name);
     fill("{store}", "default");
+    fill("{id}", id);
     return request;
   }
 
@@ -167,6 +223,7 @@ class RouteMatrixTest : public ::testing::Test {
   TestServer server_{secured(log_)};
   HttpClient client_{server_.port()};
   int counter_ = 0;
+  bool probes_deployed_ = false;
 };
 
 TEST_F(RouteMatrixTest, EveryRouteAnswersEachCallerAsItsTablePromises) {
@@ -197,6 +254,12 @@ TEST_F(RouteMatrixTest, EveryRouteAnswersEachCallerAsItsTablePromises) {
       } else if (route.path == "/pipeline/exec" && caller == Caller::kInvokeOtherBucket) {
         // Open at the route; the handler refuses a step in an uncovered bucket.
         EXPECT_EQ(result.status, 403) << what;
+      } else if (route.path == "/jobs" && caller == Caller::kInvokeOtherBucket) {
+        // Likewise a listing of an uncovered bucket's jobs.
+        EXPECT_EQ(result.status, 403) << what;
+      } else if (route.path == "/jobs/{id}" && caller == Caller::kInvokeOtherBucket) {
+        // A job of an uncovered bucket is not found, as if it did not exist.
+        EXPECT_EQ(result.status, 404) << what;
       } else {
         EXPECT_EQ(result.status, static_cast<unsigned>(route.success)) << what;
         if (caller == Caller::kAdmin) {
