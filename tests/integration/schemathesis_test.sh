@@ -68,15 +68,30 @@ SERVER=$!
 wait_for_port "$WORK/server.log" || exit 1
 URL="http://127.0.0.1:$PORT"
 
-# What the document's examples name: functions/hello (run, read, its logs),
-# functions/fibonacci with a config, the pipeline functions/greeting.
+# What the document's examples name: functions/hello (run, read, its logs,
+# queued as a job), functions/fibonacci with a config, the pipeline
+# functions/greeting, the schedule functions/nightly (once a year: no tick
+# fires during the run).
 admin() { curl -sS -f -o /dev/null -H "Authorization: Bearer $ADMIN_TOKEN" "$@"; }
 admin -X PUT -H 'Content-Type: application/json' --data '{"steps":["hello"]}' \
   "$URL/pipeline/functions/greeting"
 admin -X PUT -H 'Content-Type: application/json' \
+  --data '{"cron":"0 0 1 1 *","function":"hello"}' "$URL/schedule/functions/nightly"
+admin -X PUT -H 'Content-Type: application/json' \
   --data '{"env":{"GREETING":"hello"},"timeout_ms":5000}' "$URL/config/functions/fibonacci"
 admin -X POST -H 'Content-Type: application/json' --data '{"name":"World"}' \
   "$URL/exec/functions/hello"
+# A job that exists for GET /jobs/{id} (schemathesis.toml), once it ran.
+SCHEMATHESIS_JOB_ID=$(curl -sS -f -H "Authorization: Bearer $ADMIN_TOKEN" \
+  -H 'Content-Type: application/json' --data '{"name":"World"}' "$URL/async/functions/hello" |
+  sed -n 's/.*"job":"\([0-9a-f]*\)".*/\1/p')
+[ -n "$SCHEMATHESIS_JOB_ID" ] || { echo "no job queued"; exit 1; }
+export SCHEMATHESIS_JOB_ID
+for _ in $(seq 100); do
+  curl -sS -H "Authorization: Bearer $ADMIN_TOKEN" "$URL/jobs/$SCHEMATHESIS_JOB_ID" |
+    grep -q '"status":"succeeded"' && break
+  sleep 0.1
+done
 
 # run_schemathesis <token> <max examples> <phases>
 run_schemathesis() {
