@@ -1,6 +1,7 @@
 // The API as docs/API.md documents it, where a review found it did not
 // match: listing buckets, /logs of unknown functions, error bodies with
-// machine-readable codes, and the headers of exec's error answers.
+// machine-readable codes, and the headers of exec's error answers; and
+// async jobs' and schedules' answers as docs/openapi.json describes them.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,82 @@ TEST_F(ApiAsDocumentedTest, EveryErrorBodyHasAMessageAndACode) {
     ASSERT_TRUE(body["code"].is_string()) << what;
     EXPECT_FALSE(body["code"].get<std::string>().empty()) << what;
   }
+}
+
+// What docs/openapi.json says of async jobs and schedules beyond their own
+// tests: the 202's Location and body, and the code of each refusal.
+TEST(ApiAsDocumentedJobsTest, JobAndScheduleAnswersAreAsDocumented) {
+  server::ServerConfig config;
+  config.triggers.workers.workers = 0;  // nothing runs: jobs stay queued
+  TestServer server(config);
+  HttpClient client(server.port());
+  ASSERT_EQ(client.put("/bucket/box").status, 201);
+  ASSERT_EQ(client.request(verb::post, "/file/box/f", testing::load_component_text("hello"),
+                           {{"Content-Type", "application/wasm"}}).status,
+            201);
+  const auto code = [](const HttpResult& result) {
+    return json::parse(result.body, nullptr, false).value("code", std::string("(none)"));
+  };
+
+  const HttpResult submitted = client.post("/async/box/f", R"({"name":"T"})");
+  ASSERT_EQ(submitted.status, 202) << submitted.body;
+  const json body = json::parse(submitted.body);
+  const std::string id = body.at("job");
+  EXPECT_EQ(body, json({{"job", id}, {"status", "queued"}}));
+  EXPECT_EQ(id.size(), 28u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  EXPECT_EQ(submitted.header("location"), "/jobs/" + id);
+  EXPECT_EQ(submitted.header("idempotent-replayed"), "");
+  const json job = json::parse(client.get("/jobs/" + id).body);
+  EXPECT_EQ(job.at("input"), R"({"name":"T"})");
+  EXPECT_TRUE(job.at("run_at").is_string()) << job.dump();
+  EXPECT_FALSE(job.contains("output")) << job.dump();
+  const json listed = json::parse(client.get("/jobs?bucket=box").body);
+  ASSERT_EQ(listed.at("jobs").size(), 1u);
+  EXPECT_FALSE(listed["jobs"][0].contains("input")) << listed.dump();
+  EXPECT_TRUE(listed.at("cursor").is_null());
+
+  // Refusals and their codes, as the document names them.
+  EXPECT_EQ(code(client.get("/jobs/not-a-job-id")), "job_not_found");
+  EXPECT_EQ(code(client.get("/jobs?cursor=zz")), "invalid_argument");
+  EXPECT_EQ(code(client.get("/jobs?limit=0")), "invalid_argument");
+  EXPECT_EQ(code(client.del("/jobs?status=queued")), "invalid_argument");
+  EXPECT_EQ(code(client.post("/jobs/" + id + "/retry", "")), "conflict");
+  EXPECT_EQ(code(client.post("/async/box/nope", "x", "text/plain")), "function_not_found");
+  EXPECT_EQ(code(client.post("/async/box/f", "{", "application/json")), "invalid_json");
+  EXPECT_EQ(code(client.request(verb::post, "/async/box/f", "x",
+                                {{"X-Callback-Url", "https://hooks.example.com/jobs"}})),
+            "invalid_argument");
+  EXPECT_EQ(code(client.request(verb::post, "/async/box/f", "x", {{"Idempotency-Key", "a b"}})),
+            "invalid_argument");
+  const HttpResult purged = client.del("/jobs?bucket=box");
+  EXPECT_EQ(purged.status, 200);
+  EXPECT_EQ(json::parse(purged.body), json({{"purged", 0}}));  // the default: dead ones
+
+  const auto put_schedule = [&](const std::string& name, const std::string& definition) {
+    return client.request(verb::put, "/schedule/box/" + name, definition,
+                          {{"Content-Type", "application/json"}});
+  };
+  EXPECT_EQ(code(put_schedule("s", R"({"cron":"61 * * * *","function":"f"})")), "invalid_config");
+  EXPECT_EQ(code(put_schedule("s", R"({"cron":"* * * * *","function":"f","x":1})")),
+            "invalid_config");
+  EXPECT_EQ(code(put_schedule("s", "{")), "invalid_json");
+  EXPECT_EQ(code(put_schedule("s", R"({"cron":"* * * * *","function":"nope"})")),
+            "function_not_found");
+  EXPECT_EQ(code(put_schedule(".s", R"({"cron":"* * * * *","function":"f"})")),
+            "invalid_argument");
+  // A name no schedule can have is not found by the other operations.
+  EXPECT_EQ(code(client.get("/schedule/box/.s")), "schedule_not_found");
+  EXPECT_EQ(code(client.get("/schedule/nowhere")), "bucket_not_found");
+  const HttpResult stored = put_schedule("s", R"({"cron":"0 0 1 1 *","function":"f"})");
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const json schedule = json::parse(stored.body);
+  EXPECT_EQ(schedule.at("next_fires").size(), 5u);
+  EXPECT_EQ(schedule.at("last_runs"), json::array());
+  const json schedules = json::parse(client.get("/schedule/box").body).at("schedules");
+  ASSERT_EQ(schedules.size(), 1u);
+  EXPECT_FALSE(schedules[0].contains("next_fires")) << schedules.dump();
+  EXPECT_EQ(client.del("/schedule/box/s").status, 204);
 }
 
 }  // namespace
