@@ -90,8 +90,8 @@ TEST(JobsTest, APinnedVersionRunsThatVersion) {
   TestServer server;
   HttpClient client(server.port());
   deploy(client, "jobs", "probe", "fixture_job_probe");
-  const json versions = json::parse(client.get("/versions/jobs/probe").body);
-  const std::string first = versions.at("versions")[0].at("version_id");
+  const json versions = json::parse(client.get("/file/jobs/probe?versions").body);
+  const std::string first = versions.at("versions")[0].at("version");
   deploy(client, "jobs", "probe", "fixture_echo");
   const HttpResult submitted =
       client.post("/async/jobs/probe?version=" + first, "pinned", "text/plain");
@@ -124,6 +124,7 @@ TEST(JobsTest, AnIdempotencyKeyReturnsTheSameJob) {
   EXPECT_EQ(submit("other", "order-17").status, 409);
   EXPECT_EQ(submit("probe", std::string(300, 'k')).status, 400);
   wait_for_final(client, json::parse(first.body).at("job"));
+  wait_for_final(client, json::parse(another.body).at("job"));
   EXPECT_EQ(json::parse(client.get("/logs/jobs/probe").body).at("invocations").size(), 2u)
       << "order-17 and order-18 ran once each";
 }
@@ -142,7 +143,7 @@ TEST(JobsTest, AFlakyFunctionIsRetriedWithBackoffUntilItSucceeds) {
   EXPECT_EQ(job.at("attempts"), 3);
   EXPECT_EQ(job.at("output"), "attempt 3");
   // The first two attempts' failure stays visible.
-  EXPECT_EQ(job.at("error").at("code"), "trap");
+  EXPECT_EQ(job.at("error").at("code"), "function_trapped");
 
   // Three attempts in the log, each waiting at least half its backoff
   // (equal jitter: 200 ms then 400 ms, each at least halved).
@@ -169,7 +170,7 @@ TEST(JobsTest, AFunctionThatAlwaysFailsEndsDeadAndCanBeRedrivenAndPurged) {
   json job = wait_for_final(client, id);
   EXPECT_EQ(job.at("status"), "dead") << job.dump();
   EXPECT_EQ(job.at("attempts"), 2);
-  EXPECT_EQ(job.at("error").at("code"), "trap");
+  EXPECT_EQ(job.at("error").at("code"), "function_trapped");
 
   const json dead = json::parse(client.get("/jobs?bucket=jobs&status=dead").body);
   ASSERT_EQ(dead.at("jobs").size(), 1u);
@@ -314,8 +315,14 @@ TEST(JobsTest, DeletingABucketDeletesItsJobs) {
   deploy(client, "doomed", "probe", "fixture_job_probe");
   const std::string id =
       json::parse(client.post("/async/doomed/probe", "x", "text/plain").body).at("job");
-  ASSERT_EQ(client.del("/file/doomed/probe").status, 204);
-  ASSERT_EQ(client.del("/bucket/doomed").status, 204);
+  const json versions = json::parse(client.get("/file/doomed/probe?versions").body);
+  for (const json& version : versions.at("versions")) {
+    ASSERT_EQ(client.del("/file/doomed/probe?version=" + version.at("version").get<std::string>())
+                  .status,
+              200);
+  }
+  const HttpResult deleted = client.del("/bucket/doomed");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(client.get("/jobs/" + id).status, 404);
 }
 
