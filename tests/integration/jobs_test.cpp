@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -16,6 +17,7 @@
 #include "common/hash.h"
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/http_receiver.h"
 #include "support/test_server.h"
 #include "integration/jobs_support.h"
 
@@ -324,6 +326,90 @@ TEST(JobsTest, DeletingABucketDeletesItsJobs) {
   const HttpResult deleted = client.del("/bucket/doomed");
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(client.get("/jobs/" + id).status, 404);
+}
+
+// GET /jobs/{id} until its callback is no longer pending.
+json wait_for_callback(HttpClient& client, const std::string& id) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  json job;
+  while (std::chrono::steady_clock::now() < deadline) {
+    job = json::parse(client.get("/jobs/" + id).body, nullptr, false);
+    if (job.contains("callback") && job["callback"].value("state", "") != "pending") return job;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "the callback of job " << id << " is still pending: " << job.dump();
+  return job;
+}
+
+TEST(JobsTest, ACallbackGetsTheResultAndIsRetriedUntilDelivered) {
+  std::atomic<int> answered{0};
+  testing::HttpReceiver receiver([&](const testing::ReceivedRequest&) {
+    testing::ReceiverResponse response;
+    response.status = answered++ == 0 ? 503 : 204;  // the first attempt fails
+    return response;
+  });
+  server::ServerConfig config;
+  config.triggers.callbacks.allowed_origins = {receiver.origin()};
+  config.triggers.workers.callback_initial = std::chrono::milliseconds(20);
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "jobs", "probe", "fixture_job_probe");
+  const HttpResult submitted =
+      client.request(verb::post, "/async/jobs/probe", "called back",
+                     {{"Content-Type", "text/plain"},
+                      {"X-Callback-Url", receiver.origin() + "/done?order=7"}});
+  ASSERT_EQ(submitted.status, 202) << submitted.body;
+  const std::string id = json::parse(submitted.body).at("job");
+  const json job = wait_for_callback(client, id);
+  EXPECT_EQ(job.at("callback").at("state"), "delivered") << job.dump();
+  EXPECT_EQ(job.at("callback").at("attempts"), 2);
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto& delivered = requests.back();
+  EXPECT_EQ(delivered.method, "POST");
+  EXPECT_EQ(delivered.target, "/done?order=7");
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-id"), id);
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-status"), "succeeded");
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-attempts"), "1");
+  EXPECT_FALSE(delivered.header("x-wasmfaas-job-duration-ms").empty());
+  EXPECT_EQ(delivered.body, "job " + id + " attempt 1: called back");
+}
+
+TEST(JobsTest, ACallbackOnlyGoesWhereTheAllowListAndTheAddressGuardsLetIt) {
+  testing::HttpReceiver receiver;
+  server::ServerConfig config;
+  // Allowed by the list, yet a metadata address: refused when sent.
+  config.triggers.callbacks.allowed_origins = {receiver.origin(), "http://169.254.169.254:80"};
+  config.triggers.workers.callback_initial = std::chrono::milliseconds(20);
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "jobs", "probe", "fixture_job_probe");
+  const auto submit = [&](const std::string& url) {
+    return client.request(verb::post, "/async/jobs/probe", "x",
+                          {{"Content-Type", "text/plain"}, {"X-Callback-Url", url}});
+  };
+  for (const std::string& denied : std::vector<std::string>{
+           "http://example.com/hook", "http://127.0.0.1:1/hook", "ftp://127.0.0.1/x", "not a url",
+        "http://user:pass@" + receiver.origin().substr(7) + "/x"}) {
+    const HttpResult refused = submit(denied);
+    EXPECT_EQ(refused.status, 400) << denied << ": " << refused.body;
+  }
+  const HttpResult metadata = submit("http://169.254.169.254/latest/meta-data");
+  ASSERT_EQ(metadata.status, 202) << metadata.body;
+  const json job = wait_for_callback(client, json::parse(metadata.body).at("job"));
+  EXPECT_EQ(job.at("callback").at("state"), "failed") << job.dump();
+  EXPECT_EQ(job.at("callback").at("attempts"), 1) << "a refused address is final";
+  EXPECT_EQ(receiver.requests().size(), 0u);
+
+  // A server without a callback allow-list takes no callback at all.
+  TestServer plain;
+  HttpClient plain_client(plain.port());
+  deploy(plain_client, "jobs", "probe", "fixture_job_probe");
+  EXPECT_EQ(plain_client
+                .request(verb::post, "/async/jobs/probe", "x",
+                         {{"Content-Type", "text/plain"}, {"X-Callback-Url", receiver.origin()}})
+                .status,
+            400);
 }
 
 TEST(JobsTest, MetricsCountJobsAndAttempts) {
