@@ -328,13 +328,14 @@ TEST(JobsTest, DeletingABucketDeletesItsJobs) {
   EXPECT_EQ(client.get("/jobs/" + id).status, 404);
 }
 
-// GET /jobs/{id} until its callback is no longer pending.
+// GET /jobs/{id} until its callback was delivered or failed for good.
 json wait_for_callback(HttpClient& client, const std::string& id) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   json job;
   while (std::chrono::steady_clock::now() < deadline) {
     job = json::parse(client.get("/jobs/" + id).body, nullptr, false);
-    if (job.contains("callback") && job["callback"].value("state", "") != "pending") return job;
+    const std::string state = job.contains("callback") ? job["callback"].value("state", "") : "";
+    if (state == "delivered" || state == "failed") return job;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ADD_FAILURE() << "the callback of job " << id << " is still pending: " << job.dump();
