@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <random>
 
 namespace wasmfaas::triggers {
@@ -17,10 +18,28 @@ uint64_t random_64() {
 }  // namespace
 
 std::string new_job_id(int64_t now_ms) {
+  // Ids this process makes in one millisecond follow each other: a
+  // sequence number leads the random part.
+  static std::mutex mutex;
+  static int64_t last_ms = 0;
+  static uint32_t sequence = 0;
+  uint32_t this_sequence = 0;
+  {
+    std::lock_guard lock(mutex);
+    if (now_ms <= last_ms) {
+      now_ms = last_ms;
+      ++sequence;
+    } else {
+      last_ms = now_ms;
+      sequence = 0;
+    }
+    this_sequence = sequence;
+  }
   char text[kIdLength + 1];
-  std::snprintf(text, sizeof text, "%012llx%016llx",
+  std::snprintf(text, sizeof text, "%012llx%06x%010llx",
                 static_cast<unsigned long long>(now_ms & 0xffffffffffffLL),
-                static_cast<unsigned long long>(random_64()));
+                this_sequence & 0xffffff,
+                static_cast<unsigned long long>(random_64() & 0xffffffffffULL));
   return std::string(text, kIdLength);
 }
 

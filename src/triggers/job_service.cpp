@@ -114,7 +114,14 @@ Result<state::JobPage> JobService::list(const state::JobFilter& filter,
 }
 
 Result<state::JobRecord> JobService::cancel(std::string_view id) {
-  if (!is_job_id(id)) return std::unexpected(job_not_found(id));
+  auto current = get(id);
+  if (!current) return current;
+  if (current->status != state::JobStatus::kQueued) {
+    return make_error(ErrorCode::kConflict,
+                      "job '" + std::string(id) + "' is " +
+                          std::string(state::job_status_name(current->status)) +
+                          ": only a queued job can be cancelled");
+  }
   auto record = queue_.cancel(id, unix_ms_now());
   if (!record) return std::unexpected(record.error());
   if (!*record) return std::unexpected(job_not_found(id));

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -16,6 +17,7 @@
 #include "common/hash.h"
 #include "support/components.h"
 #include "support/http_client.h"
+#include "support/http_receiver.h"
 #include "support/test_server.h"
 #include "integration/jobs_support.h"
 
@@ -90,8 +92,8 @@ TEST(JobsTest, APinnedVersionRunsThatVersion) {
   TestServer server;
   HttpClient client(server.port());
   deploy(client, "jobs", "probe", "fixture_job_probe");
-  const json versions = json::parse(client.get("/versions/jobs/probe").body);
-  const std::string first = versions.at("versions")[0].at("version_id");
+  const json versions = json::parse(client.get("/file/jobs/probe?versions").body);
+  const std::string first = versions.at("versions")[0].at("version");
   deploy(client, "jobs", "probe", "fixture_echo");
   const HttpResult submitted =
       client.post("/async/jobs/probe?version=" + first, "pinned", "text/plain");
@@ -124,6 +126,7 @@ TEST(JobsTest, AnIdempotencyKeyReturnsTheSameJob) {
   EXPECT_EQ(submit("other", "order-17").status, 409);
   EXPECT_EQ(submit("probe", std::string(300, 'k')).status, 400);
   wait_for_final(client, json::parse(first.body).at("job"));
+  wait_for_final(client, json::parse(another.body).at("job"));
   EXPECT_EQ(json::parse(client.get("/logs/jobs/probe").body).at("invocations").size(), 2u)
       << "order-17 and order-18 ran once each";
 }
@@ -142,7 +145,7 @@ TEST(JobsTest, AFlakyFunctionIsRetriedWithBackoffUntilItSucceeds) {
   EXPECT_EQ(job.at("attempts"), 3);
   EXPECT_EQ(job.at("output"), "attempt 3");
   // The first two attempts' failure stays visible.
-  EXPECT_EQ(job.at("error").at("code"), "trap");
+  EXPECT_EQ(job.at("error").at("code"), "function_trapped");
 
   // Three attempts in the log, each waiting at least half its backoff
   // (equal jitter: 200 ms then 400 ms, each at least halved).
@@ -169,7 +172,7 @@ TEST(JobsTest, AFunctionThatAlwaysFailsEndsDeadAndCanBeRedrivenAndPurged) {
   json job = wait_for_final(client, id);
   EXPECT_EQ(job.at("status"), "dead") << job.dump();
   EXPECT_EQ(job.at("attempts"), 2);
-  EXPECT_EQ(job.at("error").at("code"), "trap");
+  EXPECT_EQ(job.at("error").at("code"), "function_trapped");
 
   const json dead = json::parse(client.get("/jobs?bucket=jobs&status=dead").body);
   ASSERT_EQ(dead.at("jobs").size(), 1u);
@@ -314,9 +317,100 @@ TEST(JobsTest, DeletingABucketDeletesItsJobs) {
   deploy(client, "doomed", "probe", "fixture_job_probe");
   const std::string id =
       json::parse(client.post("/async/doomed/probe", "x", "text/plain").body).at("job");
-  ASSERT_EQ(client.del("/file/doomed/probe").status, 204);
-  ASSERT_EQ(client.del("/bucket/doomed").status, 204);
+  const json versions = json::parse(client.get("/file/doomed/probe?versions").body);
+  for (const json& version : versions.at("versions")) {
+    ASSERT_EQ(client.del("/file/doomed/probe?version=" + version.at("version").get<std::string>())
+                  .status,
+              200);
+  }
+  const HttpResult deleted = client.del("/bucket/doomed");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(client.get("/jobs/" + id).status, 404);
+}
+
+// GET /jobs/{id} until its callback was delivered or failed for good.
+json wait_for_callback(HttpClient& client, const std::string& id) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  json job;
+  while (std::chrono::steady_clock::now() < deadline) {
+    job = json::parse(client.get("/jobs/" + id).body, nullptr, false);
+    const std::string state = job.contains("callback") ? job["callback"].value("state", "") : "";
+    if (state == "delivered" || state == "failed") return job;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "the callback of job " << id << " is still pending: " << job.dump();
+  return job;
+}
+
+TEST(JobsTest, ACallbackGetsTheResultAndIsRetriedUntilDelivered) {
+  std::atomic<int> answered{0};
+  testing::HttpReceiver receiver([&](const testing::ReceivedRequest&) {
+    testing::ReceiverResponse response;
+    response.status = answered++ == 0 ? 503 : 204;  // the first attempt fails
+    return response;
+  });
+  server::ServerConfig config;
+  config.triggers.callbacks.allowed_origins = {receiver.origin()};
+  config.triggers.workers.callback_initial = std::chrono::milliseconds(20);
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "jobs", "probe", "fixture_job_probe");
+  const HttpResult submitted =
+      client.request(verb::post, "/async/jobs/probe", "called back",
+                     {{"Content-Type", "text/plain"},
+                      {"X-Callback-Url", receiver.origin() + "/done?order=7"}});
+  ASSERT_EQ(submitted.status, 202) << submitted.body;
+  const std::string id = json::parse(submitted.body).at("job");
+  const json job = wait_for_callback(client, id);
+  EXPECT_EQ(job.at("callback").at("state"), "delivered") << job.dump();
+  EXPECT_EQ(job.at("callback").at("attempts"), 2);
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto& delivered = requests.back();
+  EXPECT_EQ(delivered.method, "POST");
+  EXPECT_EQ(delivered.target, "/done?order=7");
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-id"), id);
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-status"), "succeeded");
+  EXPECT_EQ(delivered.header("x-wasmfaas-job-attempts"), "1");
+  EXPECT_FALSE(delivered.header("x-wasmfaas-job-duration-ms").empty());
+  EXPECT_EQ(delivered.body, "job " + id + " attempt 1: called back");
+}
+
+TEST(JobsTest, ACallbackOnlyGoesWhereTheAllowListAndTheAddressGuardsLetIt) {
+  testing::HttpReceiver receiver;
+  server::ServerConfig config;
+  // Allowed by the list, yet a metadata address: refused when sent.
+  config.triggers.callbacks.allowed_origins = {receiver.origin(), "http://169.254.169.254:80"};
+  config.triggers.workers.callback_initial = std::chrono::milliseconds(20);
+  TestServer server(config);
+  HttpClient client(server.port());
+  deploy(client, "jobs", "probe", "fixture_job_probe");
+  const auto submit = [&](const std::string& url) {
+    return client.request(verb::post, "/async/jobs/probe", "x",
+                          {{"Content-Type", "text/plain"}, {"X-Callback-Url", url}});
+  };
+  for (const std::string& denied : std::vector<std::string>{
+           "http://example.com/hook", "http://127.0.0.1:1/hook", "ftp://127.0.0.1/x", "not a url",
+        "http://user:pass@" + receiver.origin().substr(7) + "/x"}) {
+    const HttpResult refused = submit(denied);
+    EXPECT_EQ(refused.status, 400) << denied << ": " << refused.body;
+  }
+  const HttpResult metadata = submit("http://169.254.169.254/latest/meta-data");
+  ASSERT_EQ(metadata.status, 202) << metadata.body;
+  const json job = wait_for_callback(client, json::parse(metadata.body).at("job"));
+  EXPECT_EQ(job.at("callback").at("state"), "failed") << job.dump();
+  EXPECT_EQ(job.at("callback").at("attempts"), 1) << "a refused address is final";
+  EXPECT_EQ(receiver.requests().size(), 0u);
+
+  // A server without a callback allow-list takes no callback at all.
+  TestServer plain;
+  HttpClient plain_client(plain.port());
+  deploy(plain_client, "jobs", "probe", "fixture_job_probe");
+  EXPECT_EQ(plain_client
+                .request(verb::post, "/async/jobs/probe", "x",
+                         {{"Content-Type", "text/plain"}, {"X-Callback-Url", receiver.origin()}})
+                .status,
+            400);
 }
 
 TEST(JobsTest, MetricsCountJobsAndAttempts) {
