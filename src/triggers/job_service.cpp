@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
 #include "triggers/job_ids.h"
 #include "triggers/unix_time.h"
 
@@ -51,6 +52,9 @@ Result<state::NewJob> JobService::prepare(const JobSubmission& submission, int64
     if (auto ok = callbacks_->check_destination(*submission.callback_url); !ok) {
       return std::unexpected(ok.error());
     }
+  }
+  if (!is_valid_utf8(submission.input)) {
+    return make_error(ErrorCode::kInvalidArgument, "input is not valid UTF-8");
   }
   auto function = execution_.resolve(submission.bucket, submission.key, submission.version);
   if (!function) return std::unexpected(function.error());
@@ -137,6 +141,12 @@ Result<state::JobRecord> JobService::cancel(std::string_view id) {
 Result<state::JobRecord> JobService::retry(std::string_view id) {
   auto current = get(id);
   if (!current) return current;
+  if (current->status != state::JobStatus::kFailed && current->status != state::JobStatus::kDead) {
+    return make_error(ErrorCode::kConflict,
+                      "job '" + std::string(id) + "' is " +
+                          std::string(state::job_status_name(current->status)) +
+                          ": only a failed or dead job can be retried");
+  }
   const int64_t now = unix_ms_now();
   const int64_t max_age_ms = current->job.expires_at_ms - current->job.created_ms;
   auto record = queue_.requeue(id, now, now + std::max<int64_t>(max_age_ms, 1000));
