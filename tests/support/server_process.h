@@ -8,35 +8,50 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
+
+extern char** environ;
 
 namespace wasmfaas::testing {
 
 // Compiled code is cached in "<data_dir>-cache". `extra_args` are more
-// flags of `serve` (its stderr is read only until it serves: keep the log
-// quiet, e.g. --log-level warn, when it runs many requests).
+// flags of `serve`; `environment` ("NAME=value", e.g. the AWS_* variables
+// of an S3 store) is added to the child's environment. Once it serves, its
+// stderr is drained by a thread that keeps the last 64 KiB (log_tail()),
+// so a chatty server never blocks on a full pipe.
 class ServerProcess {
  public:
   explicit ServerProcess(const std::filesystem::path& data_dir,
-                         const std::vector<std::string>& extra_args = {}) {
+                         const std::vector<std::string>& extra_args = {},
+                         const std::vector<std::string>& environment = {}) {
+    // Everything the child needs is made before fork (only exec after it).
+    const std::string data = data_dir.string();
+    const std::string cache = data + "-cache";
+    std::vector<std::string> args = {WASMFAAS_BINARY, "serve",     "--listen",
+                                     "127.0.0.1:0",   "--data-dir", data,
+                                     "--code-cache-dir", cache};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> variables = environment;
+    std::vector<char*> envp;
+    for (std::string& variable : variables) envp.push_back(variable.data());
+    for (char** inherited = environ; *inherited; ++inherited) envp.push_back(*inherited);
+    envp.push_back(nullptr);
+
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = fork();
     if (pid_ == 0) {
       dup2(pipe_fds[1], STDERR_FILENO);
       close(pipe_fds[0]);
-      const std::string data = data_dir.string();
-      const std::string cache = data + "-cache";
-      std::vector<std::string> args = {WASMFAAS_BINARY, "serve",     "--listen",
-                                       "127.0.0.1:0",   "--data-dir", data,
-                                       "--code-cache-dir", cache};
-      args.insert(args.end(), extra_args.begin(), extra_args.end());
-      std::vector<char*> argv;
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execv(WASMFAAS_BINARY, argv.data());
+      close(pipe_fds[1]);
+      execve(WASMFAAS_BINARY, argv.data(), envp.data());
       _exit(127);
     }
     close(pipe_fds[1]);
@@ -51,28 +66,58 @@ class ServerProcess {
         break;
       }
     }
-    stderr_fd_ = pipe_fds[0];
-    if (port_ == 0) throw std::runtime_error("server did not start: " + output);
+    if (port_ == 0) {
+      close(pipe_fds[0]);
+      kill_now();
+      throw std::runtime_error("server did not start: " + output);
+    }
+    tail_ = std::move(output);
+    // Ends at EOF: when the child exits.
+    drain_ = std::thread([this, fd = pipe_fds[0]] {
+      char chunk[4096];
+      ssize_t n;
+      while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+        std::lock_guard lock(tail_mutex_);
+        tail_.append(chunk, static_cast<size_t>(n));
+        if (tail_.size() > kTailBytes * 2) tail_.erase(0, tail_.size() - kTailBytes);
+      }
+      close(fd);
+    });
   }
 
   ~ServerProcess() {
     if (pid_ > 0) kill_now();
-    close(stderr_fd_);
+    if (drain_.joinable()) drain_.join();
   }
+
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
 
+  // SIGKILL, and waits for the process to end. Idempotent.
   void kill_now() {
+    if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
   }
 
+  // The last (up to about 64 KiB) of what the server wrote to stderr.
+  std::string log_tail() const {
+    std::lock_guard lock(tail_mutex_);
+    return tail_.size() > kTailBytes ? tail_.substr(tail_.size() - kTailBytes) : tail_;
+  }
+
  private:
+  static constexpr size_t kTailBytes = 64 * 1024;
+
   pid_t pid_ = -1;
-  int stderr_fd_ = -1;
   uint16_t port_ = 0;
+  mutable std::mutex tail_mutex_;
+  std::string tail_;
+  std::thread drain_;
 };
 
 }  // namespace wasmfaas::testing
