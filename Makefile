@@ -47,6 +47,7 @@ bench: build
 	@echo "== observability overhead ==" && bench/metrics_overhead.sh 8 1
 	@echo "== state database: SQLite and PostgreSQL ==" && bench/state_ops.sh
 	@echo "== key-value ==" && BUILD_DIR=$(BUILD_DIR) bench/keyvalue.sh
+	@echo "== async jobs ==" && BUILD_DIR=$(BUILD_DIR) bench/jobs.sh
 
 # Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (Wasmtime itself is Rust and not instrumented). Not part of `make test`.
