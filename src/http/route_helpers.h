@@ -18,9 +18,8 @@ inline std::string dump(const nlohmann::json& json) {
 
 inline Response method_not_allowed(const Request& request, std::string_view allowed) {
   Response response = error_response(
-      Error{ErrorCode::kMethodNotAllowed,
-            std::string(request.method_string()) + " is not allowed here; use " +
-                std::string(allowed)},
+      Error{ErrorCode::kMethodNotAllowed, std::string(request.method_string()) +
+                                              " is not allowed here; use " + std::string(allowed)},
       request.version());
   response.set(beast_http::field::allow, allowed);
   return response;
@@ -29,6 +28,11 @@ inline Response method_not_allowed(const Request& request, std::string_view allo
 inline std::optional<std::string> version_parameter(const RequestTarget& target) {
   return target.query_value("version");
 }
+
+// A listing's `limit` query value: `fallback` when absent, at most `max`
+// (a larger one, or one too large to parse, is `max`, as S3's max-keys);
+// kInvalidArgument unless it is a positive integer.
+Result<size_t> parse_limit(const std::optional<std::string>& text, size_t fallback, size_t max);
 
 // kInvalidArgument unless the body is JSON when its Content-Type says so.
 Result<void> check_json_body(const Request& request);

@@ -1,8 +1,6 @@
 // Async invocations: POST /async/{bucket}/{key} queues a job; GET /jobs and
 // GET /jobs/{id} read them; DELETE /jobs/{id} cancels a queued one; POST
 // /jobs/{id}/retry re-queues a failed or dead one; DELETE /jobs purges.
-#include <charconv>
-
 #include "http/route_helpers.h"
 #include "http/routes.h"
 #include "triggers/job_json.h"
@@ -27,18 +25,6 @@ std::optional<std::string> header_value(const Request& request, std::string_view
   return std::string(found->value());
 }
 
-Result<size_t> list_limit(const std::optional<std::string>& text) {
-  if (!text) return kDefaultListLimit;
-  size_t parsed = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-  if (error == std::errc::result_out_of_range) return kMaxListLimit;
-  if (error != std::errc() || end != text->data() + text->size() || parsed == 0) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "limit must be a positive integer, not '" + *text + "'");
-  }
-  return std::min(parsed, kMaxListLimit);
-}
-
 // The filter of a listing or purge from the query (`default_status` when it
 // names none).
 Result<state::JobFilter> job_filter(const Call& call,
@@ -52,7 +38,8 @@ Result<state::JobFilter> job_filter(const Call& call,
     if (!filter.status) {
       return make_error(ErrorCode::kInvalidArgument,
                         "status must be queued, running, succeeded, failed, dead or cancelled, "
-                        "not '" + *text + "'");
+                        "not '" +
+                            *text + "'");
     }
   }
   if (filter.key && !filter.bucket) {
@@ -61,9 +48,9 @@ Result<state::JobFilter> job_filter(const Call& call,
   // A token limited to some buckets sees only theirs: it must name one.
   if (call.token && !call.token->buckets.empty()) {
     if (!filter.bucket) {
-      return make_error(ErrorCode::kPermissionDenied,
-                        "token '" + call.token->name + "' is limited to some buckets: name one "
-                        "with ?bucket=");
+      return make_error(ErrorCode::kPermissionDenied, "token '" + call.token->name +
+                                                          "' is limited to some buckets: name one "
+                                                          "with ?bucket=");
     }
     if (auto covered = AccessControl::check_bucket(call.token, *filter.bucket); !covered) {
       return std::unexpected(covered.error());
@@ -126,14 +113,15 @@ Response handle_list(const RouterDependencies& deps, const Call& call) {
   if (!deps.jobs) return error_response(jobs_disabled(), version);
   auto filter = job_filter(call, std::nullopt);
   if (!filter) return error_response(filter.error(), version);
-  auto limit = list_limit(call.target.query_value("limit"));
+  auto limit = parse_limit(call.target.query_value("limit"), kDefaultListLimit, kMaxListLimit);
   if (!limit) return error_response(limit.error(), version);
   std::optional<std::string> cursor = call.target.query_value("cursor");
   if (cursor && cursor->empty()) cursor.reset();
   auto page = deps.jobs->list(*filter, cursor, *limit);
   if (!page) return error_response(page.error(), version);
   nlohmann::json jobs = nlohmann::json::array();
-  for (const state::JobRecord& record : page->jobs) jobs.push_back(triggers::job_json(record, false));
+  for (const state::JobRecord& record : page->jobs)
+    jobs.push_back(triggers::job_json(record, false));
   nlohmann::json body = {{"jobs", std::move(jobs)}};
   body["cursor"] = page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json(nullptr);
   return json_response(status::ok, dump(body), version);
@@ -171,23 +159,43 @@ Response handle_purge(const RouterDependencies& deps, const Call& call) {
 
 void add_job_routes(RouteTable& table, const RouterDependencies& deps) {
   table.add({
-      {.method = verb::post, .path = "/async/{bucket}/{key+}", .access = Access::kInvoke,
-       .bucket_scoped = true, .label = "async", .query = {"version"},
+      {.method = verb::post,
+       .path = "/async/{bucket}/{key+}",
+       .access = Access::kInvoke,
+       .bucket_scoped = true,
+       .label = "async",
+       .query = {"version"},
        .success = status::accepted,
        .handler = [&deps](const Call& call) { return handle_submit(deps, call); }},
-      {.method = verb::get, .path = "/jobs", .access = Access::kInvoke, .label = "jobs",
+      {.method = verb::get,
+       .path = "/jobs",
+       .access = Access::kInvoke,
+       .label = "jobs",
        .query = {"bucket", "key", "status", "cursor", "limit"},
        .handler = [&deps](const Call& call) { return handle_list(deps, call); }},
-      {.method = verb::delete_, .path = "/jobs", .access = Access::kAdmin, .label = "jobs",
-       .audited = true, .query = {"bucket", "key", "status"},
+      {.method = verb::delete_,
+       .path = "/jobs",
+       .access = Access::kAdmin,
+       .label = "jobs",
+       .audited = true,
+       .query = {"bucket", "key", "status"},
        .handler = [&deps](const Call& call) { return handle_purge(deps, call); }},
-      {.method = verb::get, .path = "/jobs/{id}", .access = Access::kInvoke, .label = "jobs",
+      {.method = verb::get,
+       .path = "/jobs/{id}",
+       .access = Access::kInvoke,
+       .label = "jobs",
        .handler = [&deps](const Call& call) { return handle_get(deps, call); }},
-      {.method = verb::delete_, .path = "/jobs/{id}", .access = Access::kAdmin, .label = "jobs",
+      {.method = verb::delete_,
+       .path = "/jobs/{id}",
+       .access = Access::kAdmin,
+       .label = "jobs",
        .audited = true,
        .handler = [&deps](const Call& call) { return handle_cancel(deps, call); }},
-      {.method = verb::post, .path = "/jobs/{id}/retry", .access = Access::kAdmin,
-       .label = "jobs", .audited = true,
+      {.method = verb::post,
+       .path = "/jobs/{id}/retry",
+       .access = Access::kAdmin,
+       .label = "jobs",
+       .audited = true,
        .handler = [&deps](const Call& call) { return handle_retry(deps, call); }},
   });
 }

@@ -1,7 +1,5 @@
 // Key-value stores for operators: GET /kv/{bucket}/{store} lists keys,
 // GET|PUT|DELETE /kv/{bucket}/{store}/{key} reads, writes and removes one.
-#include <charconv>
-
 #include "common/hex.h"
 #include "http/route_helpers.h"
 #include "http/routes.h"
@@ -18,21 +16,9 @@ std::string encode_cursor(std::string_view last_key) { return hex_encode(last_ke
 
 Result<std::string> decode_cursor(std::string_view cursor) {
   auto key = hex_decode(cursor);
-  if (!key) return make_error(ErrorCode::kInvalidArgument, "bad cursor '" + std::string(cursor) + "'");
+  if (!key)
+    return make_error(ErrorCode::kInvalidArgument, "bad cursor '" + std::string(cursor) + "'");
   return std::move(*key);
-}
-
-// `limit` keys, at most `max` (a larger limit is `max`, as S3's max-keys).
-Result<size_t> parse_limit(const std::optional<std::string>& text, size_t max) {
-  if (!text) return max;
-  size_t parsed = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-  if (error == std::errc::result_out_of_range) return max;
-  if (error != std::errc() || end != text->data() + text->size() || parsed == 0) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "limit must be a positive integer, not '" + *text + "'");
-  }
-  return std::min(parsed, max);
 }
 
 // The store the call names, after checking that its bucket exists.
@@ -50,7 +36,8 @@ Response handle_list(const RouterDependencies& deps, const Call& call) {
   const unsigned version = call.request.version();
   auto store = store_of(deps, call);
   if (!store) return error_response(store.error(), version);
-  auto limit = parse_limit(call.target.query_value("limit"), deps.keyvalue->limits().max_list_keys);
+  auto limit = parse_limit(call.target.query_value("limit"), deps.keyvalue->limits().max_list_keys,
+                           deps.keyvalue->limits().max_list_keys);
   if (!limit) return error_response(limit.error(), version);
   std::optional<std::string> cursor;
   if (const auto text = call.target.query_value("cursor"); text && !text->empty()) {
@@ -117,17 +104,33 @@ Response handle_delete(const RouterDependencies& deps, const Call& call) {
 
 void add_keyvalue_routes(RouteTable& table, const RouterDependencies& deps) {
   table.add({
-      {.method = verb::get, .path = "/kv/{bucket}/{store}", .access = Access::kAdmin,
-       .bucket_scoped = true, .label = "kv", .query = {"prefix", "cursor", "limit"},
+      {.method = verb::get,
+       .path = "/kv/{bucket}/{store}",
+       .access = Access::kAdmin,
+       .bucket_scoped = true,
+       .label = "kv",
+       .query = {"prefix", "cursor", "limit"},
        .handler = [&deps](const Call& call) { return handle_list(deps, call); }},
-      {.method = verb::get, .path = "/kv/{bucket}/{store}/{key+}", .access = Access::kAdmin,
-       .bucket_scoped = true, .label = "kv",
+      {.method = verb::get,
+       .path = "/kv/{bucket}/{store}/{key+}",
+       .access = Access::kAdmin,
+       .bucket_scoped = true,
+       .label = "kv",
        .handler = [&deps](const Call& call) { return handle_get(deps, call); }},
-      {.method = verb::put, .path = "/kv/{bucket}/{store}/{key+}", .access = Access::kAdmin,
-       .bucket_scoped = true, .label = "kv", .audited = true,
+      {.method = verb::put,
+       .path = "/kv/{bucket}/{store}/{key+}",
+       .access = Access::kAdmin,
+       .bucket_scoped = true,
+       .label = "kv",
+       .audited = true,
        .handler = [&deps](const Call& call) { return handle_put(deps, call); }},
-      {.method = verb::delete_, .path = "/kv/{bucket}/{store}/{key+}", .access = Access::kAdmin,
-       .bucket_scoped = true, .label = "kv", .audited = true, .success = status::no_content,
+      {.method = verb::delete_,
+       .path = "/kv/{bucket}/{store}/{key+}",
+       .access = Access::kAdmin,
+       .bucket_scoped = true,
+       .label = "kv",
+       .audited = true,
+       .success = status::no_content,
        .handler = [&deps](const Call& call) { return handle_delete(deps, call); }},
   });
 }

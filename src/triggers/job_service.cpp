@@ -14,14 +14,25 @@ Error job_not_found(std::string_view id) {
                reason::kJobNotFound};
 }
 
+constexpr std::string_view kCancelOnlyQueued = "only a queued job can be cancelled";
+constexpr std::string_view kRetryOnlyEnded = "only a failed or dead job can be retried";
+
+// kConflict for a job whose status does not allow `what`; checked before
+// the change and again by it (another request may change the job between).
+Error wrong_status(std::string_view id, state::JobStatus status, std::string_view what) {
+  return Error{ErrorCode::kConflict, "job '" + std::string(id) + "' is " +
+                                         std::string(state::job_status_name(status)) + ": " +
+                                         std::string(what)};
+}
+
 Result<void> check_idempotency_key(std::string_view key) {
   const bool printable = std::all_of(key.begin(), key.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) <= 0x7e;
   });
   if (key.empty() || key.size() > kMaxIdempotencyKeyBytes || !printable) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "Idempotency-Key must be 1 to " + std::to_string(kMaxIdempotencyKeyBytes) +
-                          " visible ASCII characters");
+    return make_error(ErrorCode::kInvalidArgument, "Idempotency-Key must be 1 to " +
+                                                       std::to_string(kMaxIdempotencyKeyBytes) +
+                                                       " visible ASCII characters");
   }
   return {};
 }
@@ -84,15 +95,15 @@ Result<state::SubmittedJob> JobService::submit(const JobSubmission& submission) 
   auto job = prepare(submission, now);
   if (!job) return std::unexpected(job.error());
   const int64_t since =
-      now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_window)
-                .count();
+      now -
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_window).count();
   auto submitted = queue_.submit(*job, since);
   if (!submitted) return std::unexpected(submitted.error());
   if (!submitted->created && submitted->record.job.key != submission.key) {
-    return make_error(ErrorCode::kConflict,
-                      "Idempotency-Key '" + *submission.idempotency_key +
-                          "' was used for function '" + submitted->record.job.key +
-                          "' (job " + submitted->record.job.id + ")");
+    return make_error(ErrorCode::kConflict, "Idempotency-Key '" + *submission.idempotency_key +
+                                                "' was used for function '" +
+                                                submitted->record.job.key + "' (job " +
+                                                submitted->record.job.id + ")");
   }
   if (submitted->created) {
     count(metrics_.submitted, "api");
@@ -121,19 +132,13 @@ Result<state::JobRecord> JobService::cancel(std::string_view id) {
   auto current = get(id);
   if (!current) return current;
   if (current->status != state::JobStatus::kQueued) {
-    return make_error(ErrorCode::kConflict,
-                      "job '" + std::string(id) + "' is " +
-                          std::string(state::job_status_name(current->status)) +
-                          ": only a queued job can be cancelled");
+    return std::unexpected(wrong_status(id, current->status, kCancelOnlyQueued));
   }
   auto record = queue_.cancel(id, unix_ms_now());
   if (!record) return std::unexpected(record.error());
   if (!*record) return std::unexpected(job_not_found(id));
   if ((*record)->status != state::JobStatus::kCancelled) {
-    return make_error(ErrorCode::kConflict,
-                      "job '" + std::string(id) + "' is " +
-                          std::string(state::job_status_name((*record)->status)) +
-                          ": only a queued job can be cancelled");
+    return std::unexpected(wrong_status(id, (*record)->status, kCancelOnlyQueued));
   }
   return std::move(**record);
 }
@@ -142,10 +147,7 @@ Result<state::JobRecord> JobService::retry(std::string_view id) {
   auto current = get(id);
   if (!current) return current;
   if (current->status != state::JobStatus::kFailed && current->status != state::JobStatus::kDead) {
-    return make_error(ErrorCode::kConflict,
-                      "job '" + std::string(id) + "' is " +
-                          std::string(state::job_status_name(current->status)) +
-                          ": only a failed or dead job can be retried");
+    return std::unexpected(wrong_status(id, current->status, kRetryOnlyEnded));
   }
   const int64_t now = unix_ms_now();
   const int64_t max_age_ms = current->job.expires_at_ms - current->job.created_ms;
@@ -153,10 +155,7 @@ Result<state::JobRecord> JobService::retry(std::string_view id) {
   if (!record) return std::unexpected(record.error());
   if (!*record) return std::unexpected(job_not_found(id));
   if ((*record)->status != state::JobStatus::kQueued) {
-    return make_error(ErrorCode::kConflict,
-                      "job '" + std::string(id) + "' is " +
-                          std::string(state::job_status_name((*record)->status)) +
-                          ": only a failed or dead job can be retried");
+    return std::unexpected(wrong_status(id, (*record)->status, kRetryOnlyEnded));
   }
   signal_.notify();
   return std::move(**record);

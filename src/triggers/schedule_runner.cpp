@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
@@ -27,15 +26,13 @@ constexpr size_t kRetentionBatch = 1000;
 ScheduleRunner::ScheduleRunner(state::ScheduleTable& table, JobService& jobs,
                                ScheduleRunnerOptions options, TriggerMetrics metrics,
                                std::shared_ptr<spdlog::logger> log)
-    : table_(table),
-      jobs_(jobs),
-      options_(options),
-      metrics_(metrics),
-      log_(std::move(log)) {}
+    : table_(table), jobs_(jobs), options_(options), metrics_(metrics), log_(std::move(log)) {}
 
 ScheduleRunner::~ScheduleRunner() { stop(); }
 
-void ScheduleRunner::start() { thread_ = std::thread([this] { run(); }); }
+void ScheduleRunner::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void ScheduleRunner::stop() {
   {
@@ -52,7 +49,7 @@ void ScheduleRunner::run() {
   while (!stopping_) {
     lock.unlock();
     const int64_t now = unix_ms_now();
-    fire_due(now);
+    const std::optional<int64_t> soon = fire_due(now);
     if (now - retention_checked >= kRetentionPeriodMs) {
       apply_retention(now);
       retention_checked = now;
@@ -60,19 +57,19 @@ void ScheduleRunner::run() {
     // Sleep until the next tick due within the poll interval (so ticks
     // fire on time), or for the interval (schedules other nodes add).
     auto wait = options_.poll_interval;
-    const int64_t after = unix_ms_now();
-    if (auto soon = table_.due(after + options_.poll_interval.count(), 1);
-        soon && !soon->empty() && soon->front().next_fire_ms) {
-      wait = std::chrono::milliseconds(std::clamp<int64_t>(
-          *soon->front().next_fire_ms - after, 0, options_.poll_interval.count()));
+    if (soon) {
+      wait = std::chrono::milliseconds(
+          std::clamp<int64_t>(*soon - unix_ms_now(), 0, options_.poll_interval.count()));
     }
     lock.lock();
     wake_.wait_for(lock, wait, [this] { return stopping_; });
   }
 }
 
-void ScheduleRunner::fire_due(int64_t now_ms) {
-  auto due = table_.due(now_ms, kDueBatch);
+std::optional<int64_t> ScheduleRunner::fire_due(int64_t now_ms) {
+  // One read serves both: what is due now, and the next tick within the
+  // poll interval (earliest first).
+  auto due = table_.due(now_ms + options_.poll_interval.count(), kDueBatch);
   if (!due) {
     if (log_) {
       log_->error(nlohmann::json{{"time", format_rfc3339(std::chrono::system_clock::now())},
@@ -81,9 +78,15 @@ void ScheduleRunner::fire_due(int64_t now_ms) {
                                  {"message", "cannot read due schedules: " + due.error().message}}
                       .dump());
     }
-    return;
+    return std::nullopt;
   }
-  for (const state::ScheduleRecord& schedule : *due) fire(schedule, now_ms);
+  for (const state::ScheduleRecord& schedule : *due) {
+    if (*schedule.next_fire_ms > now_ms) return schedule.next_fire_ms;
+    fire(schedule, now_ms);
+  }
+  // A full batch may have left due schedules behind: look again at once.
+  if (due->size() == kDueBatch) return now_ms;
+  return std::nullopt;
 }
 
 void ScheduleRunner::apply_retention(int64_t now_ms) {
@@ -110,16 +113,17 @@ bool ScheduleRunner::previous_job_active(const state::ScheduleRecord& schedule) 
 
 void ScheduleRunner::fire(const state::ScheduleRecord& schedule, int64_t now_ms) {
   const int64_t expected = *schedule.next_fire_ms;
+  const auto ticks = ScheduleTicks::of(schedule.cron, schedule.timezone);
   // The latest tick at or before now, and how many were passed over.
   int64_t latest = expected;
   int passed_over = 0;
-  std::optional<int64_t> next = next_tick(schedule.cron, schedule.timezone, latest);
+  std::optional<int64_t> next = ticks ? ticks->after(latest) : std::nullopt;
   while (next && *next <= now_ms && passed_over < kMaxTicksWalked) {
     latest = *next;
     ++passed_over;
-    next = next_tick(schedule.cron, schedule.timezone, latest);
+    next = ticks->after(latest);
   }
-  if (next && *next <= now_ms) next = next_tick(schedule.cron, schedule.timezone, now_ms);
+  if (next && *next <= now_ms) next = ticks->after(now_ms);
   const bool late = passed_over > 0 || now_ms - latest > options_.late_after.count();
 
   state::ScheduleFire record;

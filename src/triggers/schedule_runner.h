@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "state/schedule_table.h"
@@ -47,8 +48,9 @@ class ScheduleRunner {
   void start();
   void stop();
 
-  // Fires what is due at `now_ms` (the runner's loop calls it; tests too).
-  void fire_due(int64_t now_ms);
+  // Fires what is due at `now_ms` (the runner's loop calls it; tests too),
+  // and returns the next tick not yet due within the poll interval.
+  std::optional<int64_t> fire_due(int64_t now_ms);
   // Removes finished jobs and fire records older than the retention.
   void apply_retention(int64_t now_ms);
 

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "triggers/cron_expression.h"
-#include "triggers/time_zone.h"
 #include "triggers/unix_time.h"
 
 namespace wasmfaas::triggers {
@@ -83,27 +81,35 @@ Result<state::ScheduleRecord> parse_definition(std::string_view text) {
 
 }  // namespace
 
-std::optional<int64_t> next_tick(std::string_view cron, std::string_view timezone,
-                                 int64_t after_ms) {
+std::optional<ScheduleTicks> ScheduleTicks::of(std::string_view cron, std::string_view timezone) {
   auto expression = CronExpression::parse(cron);
   auto zone = TimeZone::find(timezone);
   if (!expression || !zone) return std::nullopt;
+  return ScheduleTicks(std::move(*expression), std::move(*zone));
+}
+
+std::optional<int64_t> ScheduleTicks::after(int64_t after_ms) const {
   // Ticks fall on whole seconds: the first after `after_ms` is the first
   // after the whole second it lies in.
-  const std::chrono::sys_seconds after{std::chrono::seconds(
-      after_ms >= 0 ? after_ms / 1000 : -((-after_ms + 999) / 1000))};
-  const auto next = expression->next_after(after, *zone);
+  const std::chrono::sys_seconds after{
+      std::chrono::seconds(after_ms >= 0 ? after_ms / 1000 : -((-after_ms + 999) / 1000))};
+  const auto next = expression_.next_after(after, zone_);
   if (!next) return std::nullopt;
   return std::chrono::duration_cast<std::chrono::milliseconds>(next->time_since_epoch()).count();
 }
 
+std::optional<int64_t> next_tick(std::string_view cron, std::string_view timezone,
+                                 int64_t after_ms) {
+  const auto ticks = ScheduleTicks::of(cron, timezone);
+  return ticks ? ticks->after(after_ms) : std::nullopt;
+}
+
 Result<void> check_schedule_name(std::string_view name) {
-  const bool valid =
-      !name.empty() && name.size() <= kMaxScheduleName && name.front() != '.' &&
-      std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '.' || c == '_' || c == '-';
-      });
+  const bool valid = !name.empty() && name.size() <= kMaxScheduleName && name.front() != '.' &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                     });
   if (!valid) {
     return make_error(ErrorCode::kInvalidArgument,
                       "bad schedule name '" + std::string(name) +
@@ -113,10 +119,10 @@ Result<void> check_schedule_name(std::string_view name) {
 }
 
 Error schedule_not_found(std::string_view bucket, std::string_view name) {
-  return Error{ErrorCode::kNotFound,
-               "schedule '" + std::string(name) + "' does not exist in bucket '" +
-                   std::string(bucket) + "'",
-               reason::kScheduleNotFound};
+  return Error{
+      ErrorCode::kNotFound,
+      "schedule '" + std::string(name) + "' does not exist in bucket '" + std::string(bucket) + "'",
+      reason::kScheduleNotFound};
 }
 
 ScheduleService::ScheduleService(state::ScheduleTable& table, JobService& jobs)
@@ -138,7 +144,8 @@ Result<state::ScheduleRecord> ScheduleService::put(std::string_view bucket, std:
   auto existing = table_.get(bucket, name);
   if (!existing) return std::unexpected(existing.error());
   schedule->paused = *existing && (*existing)->paused;
-  if (!schedule->paused) schedule->next_fire_ms = next_tick(schedule->cron, schedule->timezone, now);
+  if (!schedule->paused)
+    schedule->next_fire_ms = next_tick(schedule->cron, schedule->timezone, now);
   if (auto stored = table_.put(*schedule); !stored) return std::unexpected(stored.error());
   if (*existing) schedule->created_ms = (*existing)->created_ms;
   return schedule;
@@ -150,10 +157,11 @@ Result<ScheduleView> ScheduleService::get(std::string_view bucket, std::string_v
   if (!schedule) return std::unexpected(schedule.error());
   if (!*schedule) return std::unexpected(schedule_not_found(bucket, name));
   ScheduleView view{std::move(**schedule), {}, {}};
+  const auto ticks = ScheduleTicks::of(view.schedule.cron, view.schedule.timezone);
   std::optional<int64_t> next = view.schedule.next_fire_ms;
-  while (next && view.next_fires_ms.size() < next_count) {
+  while (ticks && next && view.next_fires_ms.size() < next_count) {
     view.next_fires_ms.push_back(*next);
-    next = next_tick(view.schedule.cron, view.schedule.timezone, *next);
+    next = ticks->after(*next);
   }
   auto fires = table_.fires(bucket, name, run_count);
   if (!fires) return std::unexpected(fires.error());

@@ -9,7 +9,9 @@
 
 #include "common/error.h"
 #include "state/schedule_table.h"
+#include "triggers/cron_expression.h"
 #include "triggers/job_service.h"
+#include "triggers/time_zone.h"
 
 namespace wasmfaas::triggers {
 
@@ -38,8 +40,8 @@ class ScheduleService {
   // expression or time zone; kNotFound when the function does not exist.
   Result<state::ScheduleRecord> put(std::string_view bucket, std::string_view name,
                                     std::string_view definition);
-  Result<ScheduleView> get(std::string_view bucket, std::string_view name,
-                           size_t next_count = 5, size_t run_count = 10);
+  Result<ScheduleView> get(std::string_view bucket, std::string_view name, size_t next_count = 5,
+                           size_t run_count = 10);
   Result<std::vector<state::ScheduleRecord>> list(std::string_view bucket);
   // kNotFound (schedule_not_found) when there is none.
   Result<void> remove(std::string_view bucket, std::string_view name);
@@ -51,9 +53,28 @@ class ScheduleService {
   JobService& jobs_;
 };
 
-// The first tick of `cron` in `timezone` strictly after `after_ms`, or
-// nullopt when there is none within the search bound (or the expression or
-// zone does not parse).
+// A schedule's cron expression and time zone, parsed once to walk its
+// ticks. A plain value; thread-compatible.
+class ScheduleTicks {
+ public:
+  // nullopt when the expression or the zone does not parse (a stored
+  // schedule always does: put() checked it).
+  static std::optional<ScheduleTicks> of(std::string_view cron, std::string_view timezone);
+
+  // The first tick strictly after `after_ms`, or nullopt when there is none
+  // within the search bound.
+  std::optional<int64_t> after(int64_t after_ms) const;
+
+ private:
+  ScheduleTicks(CronExpression expression, TimeZone zone)
+      : expression_(std::move(expression)), zone_(std::move(zone)) {}
+
+  CronExpression expression_;
+  TimeZone zone_;
+};
+
+// The first tick of `cron` in `timezone` strictly after `after_ms` (nullopt
+// as above, or when either does not parse).
 std::optional<int64_t> next_tick(std::string_view cron, std::string_view timezone,
                                  int64_t after_ms);
 
