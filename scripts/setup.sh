@@ -90,6 +90,8 @@ check_rust
 install_cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 install_cargo_tool wit-bindgen-cli "$WIT_BINDGEN_VERSION" wit-bindgen
 install_go_tool github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION" versitygw
+install_go_tool helm.sh/helm/v3/cmd/helm "$HELM_VERSION" helm
+install_go_tool github.com/tsenart/vegeta/v12 "$VEGETA_VERSION" vegeta
 if [ "$BENCH" = 1 ]; then
   install_apt_packages "${BENCH_APT_PACKAGES[@]}"
   # `wasmtime serve` of the very release wasmfaas embeds (a long build, once).
@@ -109,6 +111,7 @@ TEST_PYTHON_PACKAGES=(
   "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
   "schemathesis==$SCHEMATHESIS_VERSION"
   "croniter==$CRONITER_VERSION"
+  "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
 )
 if ! "$TEST_VENV/bin/python3" - "${TEST_PYTHON_PACKAGES[@]}" 2>/dev/null <<'PYTHON'; then
 import importlib.metadata, sys

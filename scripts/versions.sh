@@ -8,6 +8,9 @@ PROMETHEUS_CLIENT_VERSION=0.26.0  # pip, into the tests' venv: parses /metrics i
 OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0  # pip, into the tests' venv: checks docs/openapi.json
 SCHEMATHESIS_VERSION=4.32.5       # pip, into the tests' venv: fuzzes the server against it
 CRONITER_VERSION=7.0.0            # pip, into the tests' venv: the oracle of the cron tests
+KUBERNETES_VALIDATE_VERSION=1.37.0  # pip, into the tests' venv: validates deploy/'s manifests offline
+HELM_VERSION=v3.22.0              # go install: lints and renders deploy/helm/wasmfaas
+VEGETA_VERSION=v12.13.0           # go install: fixed-rate load recording every request (cluster tests)
 
 # Debian bookworm packages: build tools, libraries and the wasm32 C toolchain.
 APT_PACKAGES=(
@@ -17,6 +20,7 @@ APT_PACKAGES=(
   libssl-dev libcurl4-openssl-dev libpugixml-dev libtomlplusplus-dev
   libsqlite3-dev libpq-dev postgresql
   libhowardhinnant-date-dev  # date/tz.h; brings libdate-tz3, which the binaries need at run time
+  haproxy nginx docker-compose  # the load balancers of deploy/ (and the cluster tests), compose's checker
 )
 
 # Only for `make fuzz` (libFuzzer and the sanitizer runtimes for clang-19).
