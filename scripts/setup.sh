@@ -134,6 +134,7 @@ set(WASI_HTTP_WIT_DIR "$WASMTIME_PREFIX/share/wasi-http-wit")
 set(WASM_TOOLS "$CACHE_DIR/tools/bin/wasm-tools")
 set(WIT_BINDGEN "$CACHE_DIR/tools/bin/wit-bindgen")
 set(VERSITYGW "$CACHE_DIR/tools/bin/versitygw")
+set(VEGETA "$CACHE_DIR/tools/bin/vegeta")
 set(TEST_PYTHON "$TEST_VENV/bin/python3")
 set(POSTGRES_BIN_DIR "$POSTGRES_BIN_DIR")
 CMAKE

@@ -30,7 +30,9 @@
 #include "integration/jobs_support.h"
 #include "state/open_state_database.h"
 #include "support/http_client.h"
+#include "support/metrics_wait.h"
 #include "support/postgres_server.h"
+#include "support/schedule_ticks.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
@@ -44,6 +46,7 @@ using boost::beast::http::verb;
 using nlohmann::json;
 using testing::HttpClient;
 using testing::HttpResult;
+using testing::metric;
 using testing::PostgresServer;
 using testing::ServerProcess;
 using testing::TempDir;
@@ -51,17 +54,6 @@ using testing::TestServer;
 using testing::VersityGateway;
 using namespace testing::jobs;
 using Clock = std::chrono::steady_clock;
-
-// The value of one series in Prometheus text, e.g.
-// `wasmfaas_job_attempts_total{outcome="succeeded"}`; 0 when absent.
-double metric(const std::string& text, const std::string& series) {
-  const std::string line_start = series + " ";
-  for (size_t at = text.find(line_start); at != std::string::npos;
-       at = text.find(line_start, at + 1)) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + line_start.size()));
-  }
-  return 0;
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -152,13 +144,9 @@ TEST(JobsClusterTest, AThousandJobsOnTwoNodesSurviveTheKillOfOne) {
   PostgresServer& postgres = PostgresServer::shared();
   const std::string state = postgres.url(postgres.create_database());
   VersityGateway gateway;
-  const storage::S3Config s3 = gateway.config();
   // Both nodes keep their functions in the one S3 store, their state in the
   // one database.
-  const std::vector<std::string> environment = {
-      "AWS_ENDPOINT_URL=" + s3.endpoint, "AWS_REGION=" + s3.region,
-      "AWS_ACCESS_KEY_ID=" + s3.credentials.access_key_id,
-      "AWS_SECRET_ACCESS_KEY=" + s3.credentials.secret_access_key, "AWS_SESSION_TOKEN="};
+  const std::vector<std::string> environment = gateway.serve_environment();
   const std::vector<std::string> flags = {"--log-level", "warn", "--store", "s3", "--state", state,
                                           "--job-workers", std::to_string(kJobWorkersPerNode),
                                           "--job-lease-ms", "2000"};
@@ -385,64 +373,11 @@ TEST(SchedulesClusterTest, ThreeNodesFireEveryTickOfAScheduleExactlyOnce) {
   ASSERT_EQ(paused.status, 200) << paused.body;
   const int64_t paused_at = triggers::unix_ms_now();
 
-  auto fires = observer.schedules().fires("cron", "tick", 10000);
-  ASSERT_TRUE(fires) << fires.error().message;
-  std::vector<state::ScheduleFire> ticks(fires->rbegin(), fires->rend());  // oldest first
+  const std::vector<state::ScheduleFire> ticks = testing::expect_every_tick_fired_once(
+      observer, "cron", "tick", 2000, first_tick, paused_at,
+      [](const std::string& job) { return "job " + job + " attempt 1: tick"; });
   ASSERT_GE(ticks.size(), 25u) << "a minute of ticks every 2 s";
-  // The first tick after the schedule was made, then every tick until the
-  // pause (the last may have been due just as it paused), none twice.
-  EXPECT_EQ(ticks.front().fire_ms, first_tick);
-  EXPECT_GE(ticks.back().fire_ms, paused_at - 4000);
-  EXPECT_LE(ticks.back().fire_ms, paused_at);
-  int64_t latest_fire = 0;
-  std::set<int64_t> times;
-  for (size_t i = 0; i < ticks.size(); ++i) {
-    const state::ScheduleFire& tick = ticks[i];
-    EXPECT_TRUE(times.insert(tick.fire_ms).second) << "tick " << tick.fire_ms << " fired twice";
-    if (i > 0) {
-      EXPECT_EQ(tick.fire_ms - ticks[i - 1].fire_ms, 2000) << "after tick " << ticks[i - 1].fire_ms;
-    }
-    EXPECT_EQ(tick.outcome, "submitted") << tick.fire_ms;
-    EXPECT_TRUE(tick.job_id.has_value()) << tick.fire_ms;
-    latest_fire = std::max(latest_fire, tick.recorded_ms - tick.fire_ms);
-  }
-
-  // Each tick's job succeeded (wait for the last ones).
-  state::JobQueue& queue = observer.jobs();
-  const auto deadline = Clock::now() + std::chrono::seconds(30);
-  std::set<std::string> tick_jobs;
-  for (const state::ScheduleFire& tick : ticks) {
-    if (!tick.job_id) continue;
-    tick_jobs.insert(*tick.job_id);
-    std::optional<state::JobRecord> job;
-    for (;;) {
-      auto got = queue.get(*tick.job_id);
-      ASSERT_TRUE(got) << got.error().message;
-      job = *got;
-      if (!job || state::is_final(job->status) || Clock::now() > deadline) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(job.has_value()) << "tick " << tick.fire_ms << ": no job " << *tick.job_id;
-    EXPECT_EQ(state::job_status_name(job->status), "succeeded") << "tick " << tick.fire_ms;
-    EXPECT_EQ(job->job.source, "schedule:tick");
-    EXPECT_EQ(job->job.run_at_ms, tick.fire_ms);
-    EXPECT_EQ(job->output.value_or(""), "job " + *tick.job_id + " attempt 1: tick");
-  }
-  // No job the schedule made is without its tick.
-  size_t schedule_jobs = 0;
-  std::optional<std::string> cursor;
-  for (;;) {
-    auto page = queue.list({.bucket = "cron"}, cursor, 1000);
-    ASSERT_TRUE(page) << page.error().message;
-    for (const state::JobRecord& job : page->jobs) {
-      if (job.job.source != "schedule:tick") continue;
-      ++schedule_jobs;
-      EXPECT_TRUE(tick_jobs.contains(job.job.id)) << "job " << job.job.id << " of no tick";
-    }
-    if (!page->next_cursor) break;
-    cursor = page->next_cursor;
-  }
-  EXPECT_EQ(schedule_jobs, ticks.size());
+  const int64_t latest_fire = testing::latest_fire_ms(ticks);
 
   // Which node fired how many: their counters add up to the ticks.
   std::ostringstream report;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,14 +27,18 @@ struct HttpResult {
 
 class HttpClient {
  public:
-  explicit HttpClient(uint16_t port) : port_(port), stream_(io_context_) { connect(); }
+  explicit HttpClient(uint16_t port) : HttpClient("127.0.0.1", port) {}
+  HttpClient(std::string host, uint16_t port)
+      : host_(std::move(host)), port_(port), stream_(io_context_) {
+    connect();
+  }
 
   HttpResult request(boost::beast::http::verb method, const std::string& target,
                      const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {}) {
     namespace http = boost::beast::http;
     http::request<http::string_body> request(method, target, 11);
-    request.set(http::field::host, "127.0.0.1");
+    request.set(http::field::host, host_);
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
@@ -75,9 +80,10 @@ class HttpClient {
   void connect() {
     boost::beast::error_code ignored;
     stream_.close();
-    stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+    stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(host_), port_));
   }
 
+  std::string host_;
   uint16_t port_;
   boost::asio::io_context io_context_;
   boost::beast::tcp_stream stream_;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -14,6 +15,22 @@
 #include "support/http_client.h"
 
 namespace wasmfaas::testing {
+
+// The value of one series in Prometheus text, e.g.
+// `wasmfaas_job_attempts_total{outcome="succeeded"}`; nullopt when absent.
+inline std::optional<double> find_metric(const std::string& text, const std::string& series) {
+  const std::string line_start = series + " ";
+  for (size_t at = text.find(line_start); at != std::string::npos;
+       at = text.find(line_start, at + 1)) {
+    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + line_start.size()));
+  }
+  return std::nullopt;
+}
+
+// As find_metric, 0 when absent.
+inline double metric(const std::string& text, const std::string& series) {
+  return find_metric(text, series).value_or(0);
+}
 
 // Polls /metrics until every line of `lines` (e.g.
 // "wasmfaas_in_flight{pool=\"exec\"} 1") is in it; fails with the last

@@ -1,11 +1,12 @@
 #pragma once
-// Test support: `wasmfaas serve` as a child process on an ephemeral port,
-// for tests that must kill the server (SIGKILL) rather than stop it.
+// Test support: `wasmfaas serve` as a child process, for tests that must
+// kill the server (SIGKILL) or signal it (SIGTERM) rather than stop it.
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -20,19 +21,23 @@ namespace wasmfaas::testing {
 
 // Compiled code is cached in "<data_dir>-cache". `extra_args` are more
 // flags of `serve`; `environment` ("NAME=value", e.g. the AWS_* variables
-// of an S3 store) is added to the child's environment. Once it serves, its
-// stderr is drained by a thread that keeps the last 64 KiB (log_tail()),
-// so a chatty server never blocks on a full pipe.
+// of an S3 store) is added to the child's environment. It listens on
+// `listen` (an ephemeral loopback port by default; a node restarted where
+// it was passes its former address()). Once it serves, its stderr is
+// drained by a thread that keeps the last 64 KiB (log_tail()), so a chatty
+// server never blocks on a full pipe. Not thread-safe, except log_tail().
 class ServerProcess {
  public:
   explicit ServerProcess(const std::filesystem::path& data_dir,
                          const std::vector<std::string>& extra_args = {},
-                         const std::vector<std::string>& environment = {}) {
+                         const std::vector<std::string>& environment = {},
+                         const std::string& listen = "127.0.0.1:0")
+      : host_(listen.substr(0, listen.rfind(':'))) {
     // Everything the child needs is made before fork (only exec after it).
     const std::string data = data_dir.string();
     const std::string cache = data + "-cache";
     std::vector<std::string> args = {WASMFAAS_BINARY, "serve",     "--listen",
-                                     "127.0.0.1:0",   "--data-dir", data,
+                                     listen,          "--data-dir", data,
                                      "--code-cache-dir", cache};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
@@ -55,14 +60,15 @@ class ServerProcess {
       _exit(127);
     }
     close(pipe_fds[1]);
-    // The server announces "serving on http://127.0.0.1:<port>".
+    // The server announces "serving on http://<host>:<port>".
+    const std::string announcement = "serving on http://" + host_ + ":";
     std::string output;
     char c;
     while (read(pipe_fds[0], &c, 1) == 1) {
       output += c;
-      const size_t at = output.find("serving on http://127.0.0.1:");
+      const size_t at = output.find(announcement);
       if (c == ' ' && at != std::string::npos) {
-        port_ = static_cast<uint16_t>(std::stoi(output.substr(at + 28)));
+        port_ = static_cast<uint16_t>(std::stoi(output.substr(at + announcement.size())));
         break;
       }
     }
@@ -94,6 +100,12 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   uint16_t port() const { return port_; }
+  const std::string& host() const { return host_; }
+  // "host:port", as --listen takes it.
+  std::string address() const { return host_ + ":" + std::to_string(port_); }
+  // The running process (-1 once it ended); it is part of the node id the
+  // server leases jobs under ("<hostname>:<pid>:...").
+  pid_t pid() const { return pid_; }
 
   // SIGKILL, and waits for the process to end. Idempotent.
   void kill_now() {
@@ -102,6 +114,24 @@ class ServerProcess {
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+  }
+
+  // SIGTERM, and waits up to `timeout` for the process to end by itself;
+  // then SIGKILL. True when it ended by itself with status 0.
+  bool terminate(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return false;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill_now();
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
 
   // The last (up to about 64 KiB) of what the server wrote to stderr.
@@ -113,6 +143,7 @@ class ServerProcess {
  private:
   static constexpr size_t kTailBytes = 64 * 1024;
 
+  std::string host_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
   mutable std::mutex tail_mutex_;

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/hash.h"
 #include "storage/s3/http_client.h"
@@ -87,6 +88,14 @@ class VersityGateway {
     config.connect_timeout = std::chrono::milliseconds(500);
     config.request_timeout = std::chrono::milliseconds(5000);
     return config;
+  }
+
+  // The environment of a `wasmfaas serve --store s3` on this store.
+  std::vector<std::string> serve_environment() const {
+    const storage::S3Config s3 = config();
+    return {"AWS_ENDPOINT_URL=" + s3.endpoint, "AWS_REGION=" + s3.region,
+            "AWS_ACCESS_KEY_ID=" + s3.credentials.access_key_id,
+            "AWS_SECRET_ACCESS_KEY=" + s3.credentials.secret_access_key, "AWS_SESSION_TOKEN="};
   }
 
   std::unique_ptr<storage::S3Store> open_store() const {
