@@ -65,12 +65,13 @@ inline VegetaAttack::Request hello_through(const HaproxyProcess& balancer) {
           .body = kHelloInput};
 }
 
-// Polls HAProxy's stats until it has sent `count` requests to the nodes in
-// all; false after `timeout`.
+// Polls HAProxy's stats until it has sent `count` requests to `server`
+// ("BACKEND": to the nodes in all); false after `timeout`.
 inline bool wait_for_requests(const HaproxyProcess& balancer, long count,
-                              std::chrono::milliseconds timeout) {
+                              std::chrono::milliseconds timeout,
+                              const std::string& server = "BACKEND") {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (balancer.requests_sent() < count) {
+  while (balancer.requests_sent(server) < count) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -113,9 +113,9 @@ class HaproxyProcess {
 
   std::string server_status(const std::string& server) const { return stats()[server]["status"]; }
 
-  // Requests HAProxy has sent to the backend's servers so far.
-  long requests_sent(const std::string& backend = "wasmfaas_nodes") const {
-    const std::string total = stats(backend)["BACKEND"]["stot"];
+  // Requests HAProxy has sent to `server` so far ("BACKEND": to all).
+  long requests_sent(const std::string& server = "BACKEND") const {
+    const std::string total = stats()[server]["stot"];
     return total.empty() ? 0 : std::stol(total);
   }
 
