@@ -3,7 +3,8 @@
 // load from vegeta (hello through the balancer at a fixed rate, every
 // request's outcome recorded):
 // - a rolling restart (SIGTERM, then the node again on its address) of each
-//   node in turn fails no request;
+//   node in turn fails no request, and the X-Request-Id HAProxy gives each
+//   request comes back with its response;
 // - a `kill -9` of a node fails only requests that were under way at the
 //   kill, no more than the node had in flight, none with a wrong body, and
 //   no request sent after it.
@@ -13,6 +14,8 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,6 +90,19 @@ TEST(ScaleOutTest, RollingRestartUnderLoadFailsNoRequest) {
   for (size_t i = 0; i < summary.failed.size() && i < 10; ++i) {
     ADD_FAILURE() << describe(*summary.failed[i]);
   }
+  // HAProxy gave each request an X-Request-Id (a UUID: vegeta sends
+  // none), and the nodes kept it.
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+  std::set<std::string> request_ids;
+  std::string other_id;
+  for (const VegetaResult& result : results) {
+    if (!succeeded(result)) continue;
+    const std::string id = result.header("X-Request-Id");
+    if (!std::regex_match(id, uuid)) other_id = id;
+    request_ids.insert(id);
+  }
+  EXPECT_EQ(other_id, "") << "an X-Request-Id that is not the one HAProxy set";
+  EXPECT_EQ(request_ids.size(), summary.succeeded) << "request ids given twice";
   // Each node served again after its restart.
   for (size_t i = 0; i < cluster.size(); ++i) {
     size_t after_restart = 0;

@@ -7,10 +7,8 @@
 // object. The binary comes from the build (WASMFAAS_HAPROXY). Not
 // thread-safe.
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -24,11 +22,10 @@
 #include <thread>
 #include <vector>
 
+#include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
-
-extern char** environ;
 
 namespace wasmfaas::testing {
 
@@ -69,9 +66,9 @@ class HaproxyProcess {
   void stop() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGUSR1);
-    if (!wait_for_exit(std::chrono::seconds(5))) {
+    if (!wait_for_exit(pid_, std::chrono::seconds(5))) {
       ::kill(pid_, SIGTERM);
-      if (!wait_for_exit(std::chrono::seconds(5))) {
+      if (!wait_for_exit(pid_, std::chrono::seconds(5))) {
         ::kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
       }
@@ -133,31 +130,11 @@ class HaproxyProcess {
  private:
   // True once it accepts connections on port_; false when it exited.
   bool start(const std::filesystem::path& config, const std::vector<std::string>& variables) {
-    const std::string log_path = (dir_.path() / "haproxy.log").string();
-    std::vector<std::string> args = {WASMFAAS_HAPROXY, "-db", "-f", config.string()};
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> owned = variables;
-    std::vector<char*> envp;
-    for (std::string& variable : owned) envp.push_back(variable.data());
-    for (char** inherited = environ; *inherited; ++inherited) envp.push_back(*inherited);
-    envp.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-      }
-      execve(WASMFAAS_HAPROXY, argv.data(), envp.data());
-      _exit(127);
-    }
+    pid_ = spawn_logged(ExecArguments({WASMFAAS_HAPROXY, "-db", "-f", config.string()}, variables),
+                        dir_.path() / "haproxy.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      if (wait_for_exit(pid_, std::chrono::milliseconds(0))) {
         pid_ = -1;
         return false;
       }
@@ -169,15 +146,6 @@ class HaproxyProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     stop();
-    return false;
-  }
-
-  bool wait_for_exit(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
     return false;
   }
 

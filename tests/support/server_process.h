@@ -10,12 +10,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "support/child_process.h"
 
 namespace wasmfaas::testing {
 
@@ -40,14 +41,7 @@ class ServerProcess {
                                      listen,          "--data-dir", data,
                                      "--code-cache-dir", cache};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> variables = environment;
-    std::vector<char*> envp;
-    for (std::string& variable : variables) envp.push_back(variable.data());
-    for (char** inherited = environ; *inherited; ++inherited) envp.push_back(*inherited);
-    envp.push_back(nullptr);
+    ExecArguments arguments(std::move(args), environment);
 
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
@@ -56,8 +50,7 @@ class ServerProcess {
       dup2(pipe_fds[1], STDERR_FILENO);
       close(pipe_fds[0]);
       close(pipe_fds[1]);
-      execve(WASMFAAS_BINARY, argv.data(), envp.data());
-      _exit(127);
+      arguments.exec();
     }
     close(pipe_fds[1]);
     // The server announces "serving on http://<host>:<port>".
@@ -121,17 +114,13 @@ class ServerProcess {
   bool terminate(std::chrono::milliseconds timeout) {
     if (pid_ <= 0) return false;
     ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill_now();
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::optional<int> status = wait_for_exit(pid_, timeout);
+    if (!status) {
+      kill_now();
+      return false;
     }
     pid_ = -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
   }
 
   // The last (up to about 64 KiB) of what the server wrote to stderr.

@@ -5,10 +5,8 @@
 // status, the body, the headers and the error. The binary comes from the
 // set-up (WASMFAAS_VEGETA). Not thread-safe.
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -26,9 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/child_process.h"
 #include "support/temp_dir.h"
-
-extern char** environ;
 
 namespace wasmfaas::testing {
 
@@ -79,7 +76,6 @@ class VegetaAttack {
     for (const auto& [name, value] : request.headers) targets << name << ": " << value << "\n";
     targets << "@" << body.string() << "\n";
     targets.close();
-    // TZ=UTC: its timestamps end in Z.
     pid_ = spawn({"attack", "-rate=" + std::to_string(rate) + "/1s", "-duration=0",
                   "-format=http", "-targets=" + (dir_.path() / "targets").string(),
                   "-timeout=10s", "-output=" + results_path().string()});
@@ -121,7 +117,7 @@ class VegetaAttack {
     return results;
   }
 
-  // What vegeta wrote on stderr.
+  // What vegeta wrote (its errors).
   std::string log() const {
     std::ifstream file(dir_.path() / "vegeta.log");
     std::stringstream text;
@@ -132,29 +128,11 @@ class VegetaAttack {
  private:
   std::filesystem::path results_path() const { return dir_.path() / "results.bin"; }
 
+  // vegeta with `args`, its output in vegeta.log; TZ=UTC: its timestamps
+  // end in Z.
   pid_t spawn(std::vector<std::string> args) const {
     args.insert(args.begin(), WASMFAAS_VEGETA);
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    std::string zone = "TZ=UTC";
-    std::vector<char*> envp = {zone.data()};
-    for (char** inherited = environ; *inherited; ++inherited) {
-      if (!std::string_view(*inherited).starts_with("TZ=")) envp.push_back(*inherited);
-    }
-    envp.push_back(nullptr);
-    const std::string log_path = (dir_.path() / "vegeta.log").string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-      }
-      execve(WASMFAAS_VEGETA, argv.data(), envp.data());
-      _exit(127);
-    }
-    return pid;
+    return spawn_logged(ExecArguments(std::move(args), {"TZ=UTC"}), dir_.path() / "vegeta.log");
   }
 
   static VegetaResult parse(const std::string& line) {

@@ -3,7 +3,6 @@
 // started on a free loopback port with generated credentials, stopped with
 // the object. The binary comes from the set-up (WASMFAAS_VERSITYGW).
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -23,6 +22,7 @@
 #include "storage/s3/http_client.h"
 #include "storage/s3/s3_store.h"
 #include "storage/s3/sigv4.h"
+#include "support/child_process.h"
 #include "support/free_port.h"
 #include "support/temp_dir.h"
 
@@ -40,26 +40,14 @@ class VersityGateway {
   ~VersityGateway() { stop(); }
 
   void start() {
-    const std::string log = (dir_.path() / "versitygw.log").string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Its chatter goes to a file in its directory, not the test output.
-      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-      }
-      const std::string listen = "127.0.0.1:" + std::to_string(port_);
-      const std::string root = (dir_.path() / "root").string();
-      const std::string versions = (dir_.path() / "versions").string();
-      const std::string meta = (dir_.path() / "meta").string();
-      execl(WASMFAAS_VERSITYGW, WASMFAAS_VERSITYGW, "--port", listen.c_str(), "--access",
-            access_key_.c_str(), "--secret", secret_key_.c_str(), "--region", "us-east-1",
-            "--quiet", "posix", "--versioning-dir", versions.c_str(), "--sidecar", meta.c_str(),
-            root.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    // Its chatter goes to a file in its directory, not the test output.
+    pid_ = spawn_logged(
+        ExecArguments({WASMFAAS_VERSITYGW, "--port", "127.0.0.1:" + std::to_string(port_),
+                       "--access", access_key_, "--secret", secret_key_, "--region", "us-east-1",
+                       "--quiet", "posix", "--versioning-dir", (dir_.path() / "versions").string(),
+                       "--sidecar", (dir_.path() / "meta").string(), (dir_.path() / "root").string()},
+                      {}),
+        dir_.path() / "versitygw.log");
     // Ready when it accepts connections.
     for (int attempt = 0; attempt < 500; ++attempt) {
       boost::asio::io_context io_context;
