@@ -104,6 +104,19 @@ class ServerProcess {
     pid_ = -1;
   }
 
+  // Sends `signal_number` (e.g. SIGTERM) and returns at once.
+  void send_signal(int signal_number) {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+  }
+
+  // Waits for the process to end; its status as waitpid reports it.
+  int wait_for_exit() {
+    int status = 0;
+    if (pid_ > 0) waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
   // The last (up to about 64 KiB) of what the server wrote to stderr.
   std::string log_tail() const {
     std::lock_guard lock(tail_mutex_);
