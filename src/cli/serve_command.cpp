@@ -187,8 +187,18 @@ int serve(ServeCommandOptions options) {
 
   int received = 0;
   sigwait(&stop_signals, &received);
-  std::cerr << "wasmfaas: " << (received == SIGINT ? "SIGINT" : "SIGTERM")
-            << ", draining in-flight requests" << std::endl;
+  server.begin_shutdown();
+  const char* signal_name = received == SIGINT ? "SIGINT" : "SIGTERM";
+  if (options.shutdown_delay_ms > 0) {
+    std::cerr << "wasmfaas: " << signal_name << ", not ready; serving for "
+              << options.shutdown_delay_ms << " ms before draining" << std::endl;
+    const timespec delay{static_cast<time_t>(options.shutdown_delay_ms / 1000),
+                         static_cast<long>(options.shutdown_delay_ms % 1000) * 1000000L};
+    if (sigtimedwait(&stop_signals, nullptr, &delay) > 0) {
+      std::cerr << "wasmfaas: second signal, shutdown delay cut short" << std::endl;
+    }
+  }
+  std::cerr << "wasmfaas: " << signal_name << ", draining in-flight requests" << std::endl;
   const size_t abandoned = server.stop(std::chrono::seconds(options.drain_seconds));
   std::cerr << "wasmfaas: stopped" << (abandoned ? " with requests still running" : "")
             << std::endl;

@@ -21,6 +21,10 @@ struct ServeCommandOptions {
   std::string state = "sqlite";
   // Deployed into the bucket `functions` when that bucket does not exist yet.
   std::optional<std::filesystem::path> deploy_dir;
+  // On SIGTERM (or SIGINT): how long /readyz answers 503 while the node
+  // still serves, so load balancers take it out first; a second signal
+  // cuts it short. Then up to drain_seconds for the requests in flight.
+  unsigned shutdown_delay_ms = 0;
   unsigned drain_seconds = 10;
   // Serialized compiled code survives restarts here; "" keeps it in memory only.
   std::string cache_dir = "cache";
@@ -34,8 +38,9 @@ struct ServeCommandOptions {
   runtime::EngineOptions engine;
 };
 
-// `wasmfaas serve`: runs the HTTP server on the embedded store until SIGINT
-// or SIGTERM, then drains and exits. Returns the process exit code.
+// `wasmfaas serve`: runs the HTTP server until SIGINT or SIGTERM, then
+// answers /readyz 503 for the shutdown delay, drains and exits. Returns the
+// process exit code.
 int serve(ServeCommandOptions options);
 
 }  // namespace wasmfaas::cli

@@ -105,6 +105,10 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
       ->check(CLI::PositiveNumber);
   c.add_option("--exec-queue", config.exec_queue, "Executions waiting for a worker before 503")
       ->capture_default_str();
+  c.add_option("--shutdown-delay-ms", o.shutdown_delay_ms,
+               "On SIGTERM, how long /readyz answers 503 while the node still serves, so "
+               "load balancers take it out before it drains")
+      ->capture_default_str();
   c.add_option("--drain-seconds", o.drain_seconds,
                "On SIGINT/SIGTERM, how long in-flight requests may finish")
       ->capture_default_str();

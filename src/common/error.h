@@ -61,6 +61,7 @@ inline constexpr std::string_view kKeyValueQuotaExceeded = "kv_quota_exceeded";
 inline constexpr std::string_view kKeyValueLimitExceeded = "kv_limit_exceeded";
 inline constexpr std::string_view kJobNotFound = "job_not_found";
 inline constexpr std::string_view kScheduleNotFound = "schedule_not_found";
+inline constexpr std::string_view kShuttingDown = "shutting_down";
 }  // namespace reason
 
 // An expected failure, carried as a value. Cheap to move; not thread-bound.

@@ -76,6 +76,9 @@ inline constexpr char kScheduleFiresHelp[] =
 // Worker pools (label: pool = exec|storage).
 inline constexpr char kQueueDepth[] = "wasmfaas_queue_depth";
 inline constexpr char kQueueDepthHelp[] = "Tasks waiting for a worker";
+inline constexpr char kHttpInFlight[] = "wasmfaas_http_requests_in_flight";
+inline constexpr char kHttpInFlightHelp[] =
+    "HTTP requests read completely whose response is not yet written";
 inline constexpr char kInFlight[] = "wasmfaas_in_flight";
 inline constexpr char kInFlightHelp[] = "Tasks running on a worker";
 

@@ -16,13 +16,13 @@ using tcp = asio::ip::tcp;
 class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Listener> {
  public:
   Listener(asio::io_context& io_context, Router& router, const HttpLimits& limits,
-           InFlightRequests& in_flight)
+           OpenSessions& sessions)
       : io_context_(io_context),
         acceptor_(asio::make_strand(io_context)),
         retry_timer_(acceptor_.get_executor()),
         router_(router),
         limits_(limits),
-        in_flight_(in_flight) {}
+        sessions_(sessions) {}
 
   Result<uint16_t> bind(const std::string& address, uint16_t port) {
     boost::system::error_code error;
@@ -73,7 +73,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
       return;
     }
     socket.set_option(tcp::no_delay(true), error);
-    std::make_shared<Session>(std::move(socket), router_, limits_, in_flight_)->start();
+    std::make_shared<Session>(std::move(socket), router_, limits_, sessions_)->start();
     accept();
   }
 
@@ -82,7 +82,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
   asio::steady_timer retry_timer_;
   Router& router_;
   const HttpLimits& limits_;
-  InFlightRequests& in_flight_;
+  OpenSessions& sessions_;
 };
 
 HttpServer::HttpServer(HttpServerOptions options, Router& router)
@@ -93,10 +93,11 @@ HttpServer::~HttpServer() {
 }
 
 Result<uint16_t> HttpServer::start() {
-  listener_ = std::make_shared<Listener>(io_context_, router_, options_.limits, in_flight_);
+  listener_ = std::make_shared<Listener>(io_context_, router_, options_.limits, sessions_);
   auto port = listener_->bind(options_.address, options_.port);
   if (!port) return port;
   listener_->start();
+  work_guard_.emplace(io_context_.get_executor());
   const size_t threads = options_.io_threads > 0 ? options_.io_threads : 1;
   for (size_t i = 0; i < threads; ++i) {
     threads_.emplace_back([this] { io_context_.run(); });
@@ -108,11 +109,13 @@ size_t HttpServer::stop(std::chrono::milliseconds drain) {
   if (stopped_) return abandoned_;
   stopped_ = true;
   if (listener_) listener_->close();
+  sessions_.drain();
   const auto deadline = std::chrono::steady_clock::now() + drain;
-  while (in_flight_.count() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (sessions_.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  abandoned_ = in_flight_.count();
+  abandoned_ = sessions_.in_flight();
+  work_guard_.reset();
   io_context_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();

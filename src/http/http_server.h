@@ -1,29 +1,24 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "common/error.h"
+#include "http/http_limits.h"
 #include "http/router.h"
+#include "http/session.h"
 
 namespace wasmfaas::http {
-
-struct HttpLimits {
-  size_t max_header_bytes = 16 * 1024;
-  size_t max_body_bytes = 6 * 1024 * 1024;        // exec input and other bodies
-  size_t max_upload_bytes = 50 * 1024 * 1024;     // POST /file (the seed's 50 MB)
-  std::chrono::seconds idle_timeout{60};          // keep-alive connection between requests
-  std::chrono::seconds request_timeout{60};       // reading one request
-};
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
@@ -32,18 +27,6 @@ struct HttpServerOptions {
   // needs the rest (measured in docs/performance.md).
   size_t io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
   HttpLimits limits;
-};
-
-// Counts requests between "read completely" and "response written", so that
-// shutdown can wait for them. Thread-safe.
-class InFlightRequests {
- public:
-  void begin() { count_.fetch_add(1); }
-  void end() { count_.fetch_sub(1); }
-  size_t count() const { return count_.load(); }
-
- private:
-  std::atomic<size_t> count_{0};
 };
 
 // HTTP/1.1 server on Boost.Beast: asynchronous I/O on a few threads, keep-
@@ -60,14 +43,16 @@ class HttpServer {
   // Binds and starts serving; returns the bound port.
   Result<uint16_t> start();
 
-  // Stops accepting, waits up to `drain` for in-flight requests, then closes
-  // every connection and joins the I/O threads. Returns the requests that
-  // were still in flight when the drain time ran out. A second call only
-  // returns that count.
+  // Stops accepting and drains: idle connections are closed, a request
+  // already arriving is still served, and every response from now on says
+  // `Connection: close`. Waits up to `drain` for the requests in flight,
+  // then closes every connection and joins the I/O threads. Returns the
+  // requests that were still in flight when the drain time ran out. A
+  // second call only returns that count.
   size_t stop(std::chrono::milliseconds drain);
 
   // Requests read completely whose response is not yet written.
-  size_t in_flight_requests() const { return in_flight_.count(); }
+  size_t in_flight_requests() const { return sessions_.in_flight(); }
 
  private:
   class Listener;
@@ -75,8 +60,12 @@ class HttpServer {
   const HttpServerOptions options_;
   Router& router_;
   boost::asio::io_context io_context_;
+  // Keeps the I/O threads running while no operation is pending (a drained
+  // server waiting for a call's reply has none) until stop().
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      work_guard_;
   std::shared_ptr<Listener> listener_;
-  InFlightRequests in_flight_;
+  OpenSessions sessions_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
   size_t abandoned_ = 0;

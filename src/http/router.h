@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,6 +48,9 @@ struct RouterDependencies {
   spdlog::logger* access_log = nullptr;
   // Optional: bearer tokens; none means every request is allowed.
   const AccessControl* access = nullptr;
+  // Optional: true once the node is leaving (SIGTERM); /readyz then answers
+  // 503 while every other route keeps serving.
+  const std::atomic<bool>* leaving = nullptr;
 };
 
 // Maps the HTTP API onto the services through one route table: each

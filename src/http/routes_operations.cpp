@@ -46,6 +46,13 @@ Response handle_metrics(const RouterDependencies& deps, const Call& call) {
 
 Response handle_ready(const RouterDependencies& deps, const Call& call) {
   const unsigned version = call.request.version();
+  if (deps.leaving && deps.leaving->load()) {
+    return error_response(Error{ErrorCode::kUnavailable,
+                                "this node is shutting down: it finishes the requests it has "
+                                "and takes no new ones after its shutdown delay",
+                                reason::kShuttingDown},
+                          version);
+  }
   if (auto ready = deps.deployments.check_storage(); !ready) {
     return error_response(ready.error(), version);
   }

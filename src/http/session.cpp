@@ -4,6 +4,9 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/hash.h"
 #include "http/error_response.h"
@@ -14,27 +17,72 @@ namespace {
 namespace beast = boost::beast;
 using beast_http::field;
 
+// An X-Request-Id a load balancer or client sent, if it is one a log line
+// and a response header can carry as it is: 1 to 128 characters of letters,
+// digits and `-_.:+/=@`. Otherwise empty, and the server makes its own.
+std::string accepted_request_id(std::string_view given) {
+  constexpr size_t kMaxLength = 128;
+  if (given.empty() || given.size() > kMaxLength) return {};
+  const bool clean = std::all_of(given.begin(), given.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-_.:+/=@").find(c) != std::string_view::npos;
+  });
+  return clean ? std::string(given) : std::string();
+}
+
 bool is_bad_request(const beast::error_code& error) {
   return error.category() == beast_http::make_error_code(beast_http::error::bad_target).category();
 }
 
 }  // namespace
 
+void OpenSessions::add(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(mutex_);
+  sessions_.emplace(session.get(), session);
+}
+
+void OpenSessions::remove(const Session* session) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(session);
+}
+
+void OpenSessions::drain() {
+  draining_.store(true);
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, session] : sessions_) {
+      if (auto alive = session.lock()) open.push_back(std::move(alive));
+    }
+  }
+  for (const auto& session : open) session->close_if_idle();
+}
+
 Session::Session(boost::asio::ip::tcp::socket socket, Router& router, const HttpLimits& limits,
-                 InFlightRequests& in_flight)
-    : stream_(std::move(socket)), router_(router), limits_(limits), in_flight_(in_flight) {}
+                 OpenSessions& sessions)
+    : stream_(std::move(socket)), router_(router), limits_(limits), sessions_(sessions) {}
+
+Session::~Session() { sessions_.remove(this); }
 
 void Session::start() {
+  sessions_.add(shared_from_this());
   boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
 }
 
+void Session::close_if_idle() {
+  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->awaiting_request_ && self->buffer_.size() == 0) self->close();
+  });
+}
+
 void Session::read_header() {
+  if (sessions_.draining() && buffer_.size() == 0) return close();
+  awaiting_request_ = buffer_.size() == 0;
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
   // No body limit while the header is read: on_header compares a declared
   // Content-Length with the route's limit and names both in its 413.
   parser_->body_limit(boost::none);
-  request_id_ = random_hex(8);
   stream_.expires_after(limits_.idle_timeout);
   beast_http::async_read_header(
       stream_, buffer_, *parser_,
@@ -42,6 +90,11 @@ void Session::read_header() {
 }
 
 void Session::on_header(beast::error_code error) {
+  awaiting_request_ = false;
+  request_id_ = parser_->is_header_done()
+                    ? accepted_request_id(parser_->get()["X-Request-Id"])
+                    : std::string();
+  if (request_id_.empty()) request_id_ = random_hex(8);
   if (error == beast_http::error::header_limit) {
     return reply_and_close(error_response(
         Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
@@ -95,7 +148,7 @@ void Session::on_body(beast::error_code error) {
         11));
   }
   if (error) return on_read_error(error);
-  in_flight_.begin();
+  sessions_.request_began();
   Request request = parser_->release();
   const bool keep_alive = request.keep_alive();
   router_.dispatch(std::move(request), request_id_,
@@ -126,6 +179,7 @@ void Session::reply_and_close(Response response) {
 
 void Session::write(Response response, bool counted) {
   response_ = std::move(response);
+  if (sessions_.draining()) response_->keep_alive(false);
   response_->set(field::server, "wasmfaas");
   response_->set("X-Request-Id", request_id_);
   response_->prepare_payload();
@@ -139,7 +193,7 @@ void Session::write(Response response, bool counted) {
 }
 
 void Session::on_written(beast::error_code error, bool close_after, bool counted) {
-  if (counted) in_flight_.end();
+  if (counted) sessions_.request_ended();
   response_.reset();
   if (error || close_after) return close();
   read_header();

@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include "common/metric_names.h"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -127,6 +129,11 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
+  registry_.collected(metrics::names::kHttpInFlight, metrics::names::kHttpInFlightHelp, "gauge",
+                      {}, [this] {
+                        return std::vector<metrics::Sample>{
+                            {{}, static_cast<double>(http_.in_flight_requests())}};
+                      });
   if (state && config_.metrics) server_metrics_.collect_jobs(registry_, state->jobs());
 }
 
@@ -163,6 +170,7 @@ http::RouterDependencies Server::router_dependencies() {
   dependencies.schedules = schedules_.get();
   dependencies.access_log = config_.log.get();
   dependencies.access = &access_;
+  dependencies.leaving = &leaving_;
   if (config_.metrics) {
     dependencies.registry = &registry_;
     dependencies.requests = &server_metrics_.http_requests;
@@ -181,7 +189,14 @@ Result<uint16_t> Server::start() {
   return port;
 }
 
+void Server::begin_shutdown() {
+  leaving_.store(true);
+  if (schedule_runner_) schedule_runner_->stop();
+  if (job_workers_) job_workers_->stop_taking_jobs();
+}
+
 size_t Server::stop(std::chrono::milliseconds drain) {
+  leaving_.store(true);
   const size_t abandoned = http_.stop(drain);
   // Running attempts finish and record their outcome; queued jobs stay in
   // the queue for any node.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -114,7 +115,13 @@ class Server {
   // Binds and serves, and starts the job workers and the schedule runner;
   // returns the bound port.
   Result<uint16_t> start();
-  // Stops accepting, drains in-flight requests up to `drain`, then lets the
+  // The node is leaving (SIGTERM): /readyz answers 503 from now on, so that
+  // load balancers and Kubernetes take it out, while every route keeps
+  // serving until stop(); the job workers take no new jobs (running
+  // attempts go on) and the schedule runner stops (other nodes fire).
+  void begin_shutdown();
+  // Stops accepting, drains in-flight requests up to `drain` (every
+  // response then says `Connection: close`), then lets the
   // worker pools' running tasks finish (their reporting, which follows the
   // reply, included: when it returns, every log line is written) and drops
   // the requests still queued. Returns how many requests were unfinished
@@ -170,6 +177,7 @@ class Server {
   std::unique_ptr<triggers::ScheduleRunner> schedule_runner_;
   WorkerPool exec_pool_;
   WorkerPool storage_pool_;
+  std::atomic<bool> leaving_{false};
   http::Router router_;
   http::HttpServer http_;
 };

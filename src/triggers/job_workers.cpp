@@ -56,16 +56,25 @@ JobWorkers::JobWorkers(state::JobQueue& queue, api::ExecutionService& execution,
 JobWorkers::~JobWorkers() { stop(); }
 
 void JobWorkers::start() {
-  for (size_t i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { work(); });
-  if (options_.workers > 0) threads_.emplace_back([this] { renew_leases(); });
-  threads_.emplace_back([this] { send_callbacks(); });
+  for (size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+  if (options_.workers > 0) services_.emplace_back([this] { renew_leases(); });
+  services_.emplace_back([this] { send_callbacks(); });
+}
+
+void JobWorkers::stop_taking_jobs() {
+  taking_jobs_.store(false);
+  signal_.notify();
 }
 
 void JobWorkers::stop() {
+  stop_taking_jobs();
+  // The workers finish their attempts while the renewer keeps their leases.
+  for (std::thread& thread : workers_) thread.join();
+  workers_.clear();
   if (stopping_.exchange(true)) return;
   signal_.notify();
-  for (std::thread& thread : threads_) thread.join();
-  threads_.clear();
+  for (std::thread& thread : services_) thread.join();
+  services_.clear();
 }
 
 size_t JobWorkers::running() const {
@@ -74,7 +83,7 @@ size_t JobWorkers::running() const {
 }
 
 void JobWorkers::idle(uint64_t seen, std::chrono::milliseconds timeout) {
-  if (stopping_) return;
+  if (stopping_ || !taking_jobs_) return;
   signal_.wait_for(seen, timeout);
 }
 
@@ -92,7 +101,7 @@ void JobWorkers::work() {
     // Linux gives each thread its own nice value.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kLowPriorityNice);
   }
-  while (!stopping_) {
+  while (taking_jobs_) {
     const uint64_t seen = signal_.generation();
     const int64_t now = unix_ms_now();
     const int64_t lease_ms = milliseconds(options_.lease);
@@ -196,7 +205,9 @@ state::AttemptOutcome JobWorkers::outcome_of(const state::JobRecord& record,
 void JobWorkers::renew_leases() {
   const auto period = options_.lease / 3;
   while (!stopping_) {
-    idle(signal_.generation(), period);
+    // Not idle(): leases are renewed until stop(), after the workers end.
+    const uint64_t seen = signal_.generation();
+    if (!stopping_) signal_.wait_for(seen, period);
     std::vector<std::string> ids;
     {
       std::lock_guard lock(running_mutex_);
@@ -209,7 +220,7 @@ void JobWorkers::renew_leases() {
 }
 
 void JobWorkers::send_callbacks() {
-  while (!stopping_) {
+  while (taking_jobs_) {
     const uint64_t seen = signal_.generation();
     const int64_t now = unix_ms_now();
     auto leased = queue_.lease_callbacks(

@@ -64,6 +64,9 @@ class JobWorkers {
   JobWorkers& operator=(const JobWorkers&) = delete;
 
   void start();
+  // Takes no new jobs or callbacks from now on; running attempts go on
+  // (their leases renewed) and record their outcome. Does not wait.
+  void stop_taking_jobs();
   // Takes no new jobs, lets running attempts finish and record their
   // outcome, and joins the threads. Idempotent.
   void stop();
@@ -91,10 +94,12 @@ class JobWorkers {
   const TriggerMetrics metrics_;
   const std::shared_ptr<spdlog::logger> log_;
 
+  std::atomic<bool> taking_jobs_{true};
   std::atomic<bool> stopping_{false};
   mutable std::mutex running_mutex_;
   std::set<std::string> running_;  // ids of the attempts running here
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> workers_;   // leasing and running attempts
+  std::vector<std::thread> services_;  // the lease renewer, the callback sender
 };
 
 }  // namespace wasmfaas::triggers

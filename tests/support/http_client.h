@@ -42,6 +42,7 @@ class HttpClient {
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
+    if (closed_) connect();  // the previous response said Connection: close
     boost::beast::error_code error;
     http::write(stream_, request, error);
     if (error) {  // the server closed the previous keep-alive connection
@@ -61,7 +62,7 @@ class HttpClient {
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       result.headers[name] = std::string(field.value());
     }
-    if (!response.keep_alive()) connect();
+    closed_ = !response.keep_alive();
     return result;
   }
 
@@ -80,6 +81,7 @@ class HttpClient {
   void connect() {
     boost::beast::error_code ignored;
     stream_.close();
+    closed_ = false;
     stream_.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(host_), port_));
   }
 
@@ -87,6 +89,7 @@ class HttpClient {
   uint16_t port_;
   boost::asio::io_context io_context_;
   boost::beast::tcp_stream stream_;
+  bool closed_ = false;
 };
 
 // Sends `bytes` on a new connection and returns everything the server

@@ -114,13 +114,26 @@ class ServerProcess {
   bool terminate(std::chrono::milliseconds timeout) {
     if (pid_ <= 0) return false;
     ::kill(pid_, SIGTERM);
-    const std::optional<int> status = wait_for_exit(pid_, timeout);
+    const std::optional<int> status = wasmfaas::testing::wait_for_exit(pid_, timeout);
     if (!status) {
       kill_now();
       return false;
     }
     pid_ = -1;
     return WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
+  }
+
+  // Sends `signal_number` (e.g. SIGTERM) and returns at once.
+  void send_signal(int signal_number) {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+  }
+
+  // Waits for the process to end; its status as waitpid reports it.
+  int wait_for_exit() {
+    int status = 0;
+    if (pid_ > 0) waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
   }
 
   // The last (up to about 64 KiB) of what the server wrote to stderr.
