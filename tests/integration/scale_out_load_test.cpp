@@ -121,10 +121,13 @@ TEST(ScaleOutTest, RollingRestartUnderLoadFailsNoRequest) {
 // - Those it was serving: HAProxy had sent them to it and they were under
 //   way at the kill (started before kill_to, ended after kill_from). No
 //   more of them than it could have had in flight: its gauge
-//   wasmfaas_http_requests_in_flight read just before the kill, plus every
-//   request (to any node) that started between that reading and kill_to,
-//   an upper bound on those it was given meanwhile. (A failed request has
-//   no X-Wasmfaas-Node, so failures cannot be attributed one by one.)
+//   wasmfaas_http_requests_in_flight read just before the kill (requests
+//   read whole and not yet answered; the reading counts itself, one more
+//   than the node's own, which covers a request HAProxy had not finished
+//   sending it: hello's small body goes in one write), plus every request
+//   (to any node) that started between that reading and kill_to, an upper
+//   bound on those it was given meanwhile. (A failed request has no
+//   X-Wasmfaas-Node, so failures cannot be attributed one by one.)
 // - Requests that started after kill_to go to the other nodes: HAProxy's
 //   connections to the dead node are refused and the request goes to
 //   another (retry-on conn-failure, redispatch). The one exception is a
