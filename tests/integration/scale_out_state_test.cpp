@@ -100,15 +100,17 @@ TEST(ScaleOutTest, AnUploadThroughOneNodeIsServedByEveryNodeAtItsNextExec) {
   }
 }
 
-// Go's hello (about 3 MB) is validated and compiled for about a second
-// before it is stored: the kills fall at fractions of an upload's measured
-// duration, from the body still arriving to the store's write and after
-// it. Whatever the node was doing, the key afterwards has either no new
-// version or the whole new one, on every node.
+// An upload (Rust's hello, about 110 KB) is validated and compiled before
+// it is stored. The kills home in on the instant the store writes it: the delay from the upload's start is bisected between one known to
+// come before the write (at first 0) and one known to come after it (at
+// first a whole upload's measured time): a kill that left a new version
+// moves the upper end down, one that left none the lower end up. Whatever
+// the node was doing, the key afterwards has either no new version or the
+// whole new one, on every node.
 TEST(ScaleOutTest, AnUploadRacingAKillLeavesNoVersionOrAWholeOne) {
   NodeCluster cluster(3, {"--freshness-ms", "0"});
   ASSERT_EQ(cluster.client(0)->put(std::string("/bucket/") + kBucket).status, 201);
-  const std::string component = load_component_text("go-hello");
+  const std::string component = load_component_text("rust-hello");
   std::set<std::string> uploaded_sha256;
   const auto upload = [&](size_t node, const std::string& marker) {
     const std::string bytes = with_marker(component, marker);
@@ -125,8 +127,10 @@ TEST(ScaleOutTest, AnUploadRacingAKillLeavesNoVersionOrAWholeOne) {
          << std::chrono::duration_cast<milliseconds>(upload_time).count() << " ms):";
   int new_versions = 0;
   std::set<std::string> checked_versions;
-  const std::vector<double> fractions = {0.1, 0.5, 0.8, 0.9, 0.95, 1.0, 1.1};
-  for (size_t round = 0; round < fractions.size(); ++round) {
+  auto before_store = milliseconds(0);
+  auto after_store = std::chrono::duration_cast<milliseconds>(upload_time);
+  constexpr size_t kRounds = 7;
+  for (size_t round = 0; round < kRounds; ++round) {
     const size_t victim = round % cluster.size();
     auto witness = cluster.client((victim + 1) % cluster.size());
     const std::vector<std::string> before = versions(*witness, "race");
@@ -145,7 +149,7 @@ TEST(ScaleOutTest, AnUploadRacingAKillLeavesNoVersionOrAWholeOne) {
       }
     });
     // The delay is what the experiment varies, not a wait for an event.
-    const auto delay = std::chrono::duration_cast<milliseconds>(upload_time * fractions[round]);
+    const milliseconds delay = (before_store + after_store) / 2;
     std::this_thread::sleep_for(delay);
     cluster.kill(victim);
     uploader.join();
@@ -165,6 +169,7 @@ TEST(ScaleOutTest, AnUploadRacingAKillLeavesNoVersionOrAWholeOne) {
           << "version " << version << " is none of the uploads";
     }
     new_versions += stored;
+    (stored ? after_store : before_store) = delay;
     report << " [" << delay.count() << " ms: " << (status == -1 ? "no answer" : std::to_string(status))
            << ", " << (stored ? "stored whole" : "not stored") << "]";
 
@@ -172,7 +177,7 @@ TEST(ScaleOutTest, AnUploadRacingAKillLeavesNoVersionOrAWholeOne) {
     auto restarted = cluster.client(victim);
     EXPECT_EQ(served_sha256(*restarted, "race"), newest_after) << "restarted node " << victim + 1;
   }
-  std::cout << report.str() << "; " << new_versions << " of " << fractions.size() << " stored"
+  std::cout << report.str() << "; " << new_versions << " of " << kRounds << " stored"
             << std::endl;
 }
 
