@@ -48,6 +48,8 @@ bench: build
 	@echo "== state database: SQLite and PostgreSQL ==" && bench/state_ops.sh
 	@echo "== key-value ==" && BUILD_DIR=$(BUILD_DIR) bench/keyvalue.sh
 	@echo "== async jobs ==" && BUILD_DIR=$(BUILD_DIR) bench/jobs.sh
+	@echo "== scale-out: S3 + PostgreSQL, change notices, HAProxy to 1 and 3 nodes ==" && \
+	  BUILD_DIR=$(BUILD_DIR) bench/scale_out.sh
 
 # Every test on a build with AddressSanitizer and UndefinedBehaviorSanitizer
 # (Wasmtime itself is Rust and not instrumented). Not part of `make test`.

@@ -15,13 +15,10 @@ Raw lines (one field per key=value):
 (db_cpu_ms_per_job: PostgreSQL's processes, -1 on SQLite, whose work is in
 the server's own CPU.)
 """
-import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
-from datetime import datetime, timezone
+
+from report_common import raw_lines, write_result
 
 BACKENDS = ("sqlite", "postgres")
 # The issue's targets: >= 1000 hello jobs/s end to end on SQLite; due ->
@@ -32,22 +29,12 @@ DELAY_P99_MS = 100
 EXEC_SHARE = 0.70
 
 
-def number(text):
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
 def parse(path):
     rows, machine = {"throughput": [], "latency": [], "drain": []}, {}
-    for line in open(path):
-        kind, *fields = line.split()
-        kv = dict(f.split("=", 1) for f in fields)
+    for kind, kv in raw_lines(path, text_keys=("backend", "load_before", "load_after", "job_workers")):
         if kind == "machine":
             machine.update(kv)
             continue
-        kv = {k: (v if k == "backend" else number(v)) for k, v in kv.items()}
         kv["round"] = int(kv["round"])
         rows[kind].append(kv)
     return rows, machine
@@ -160,20 +147,12 @@ def main():
         if "drain" in s and not s["drain"]["backlog_outlasted_every_run"]:
             print(f"note: on {backend} the backlog ran out before a wrk run ended (raise BACKLOG)")
 
-    result = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "cpu": subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                                          capture_output=True, text=True).stdout.strip(),
-                    "load_before": machine.get("load_before"), "load_after": machine.get("load_after"),
-                    "job_workers": machine.get("job_workers")},
+    write_result(sys.argv[2], {
         "settings": settings,
         "backends": summary,
         "targets": {k: {"value": v, "met": bool(m)} for k, (v, m) in targets.items()},
-    }
-    with open(sys.argv[2], "w") as out:
-        json.dump(result, out, indent=2)
-    print(f"\nwritten {sys.argv[2]}")
+    }, load_before=machine.get("load_before"), load_after=machine.get("load_after"),
+        job_workers=machine.get("job_workers"))
 
 
 main()

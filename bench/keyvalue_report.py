@@ -11,13 +11,10 @@ Raw lines (one field per key=value):
   function's mean execution time as the server timed it)
   machine load_before=1.0,1.1,1.2   (or load_after=)
 """
-import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
-from datetime import datetime, timezone
+
+from report_common import write_result
 
 BACKENDS = ("sqlite", "postgres")
 OPS = ("open", "get", "set", "increment")
@@ -131,19 +128,11 @@ def main():
         shown = f"{value:.2f}" if "exec" in target else f"{value:+.0f} us"
         print(f"{'met   ' if met else 'MISSED'} {target}: {shown}")
 
-    result = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "cpu": subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                                          capture_output=True, text=True).stdout.strip(),
-                    "load_before": machine.get("load_before"), "load_after": machine.get("load_after")},
+    write_result(sys.argv[2], {
         "counter": counter, "settings": settings,
         "backends": summary,
         "targets": {k: {"value": v, "met": bool(m)} for k, (v, m) in targets.items()},
-    }
-    with open(sys.argv[2], "w") as out:
-        json.dump(result, out, indent=2)
-    print(f"\nwritten {sys.argv[2]}")
+    }, load_before=machine.get("load_before"), load_after=machine.get("load_after"))
 
 
 main()

@@ -1,15 +1,16 @@
 # Shared helpers for the benchmark scripts (sourced).
 
 # start_server <binary> <data dir> <log> [extra flags...]: starts
-# `wasmfaas serve` on a free loopback port; sets SERVER_PID and PORT.
+# `wasmfaas serve` on a free port of SERVER_HOST (default 127.0.0.1); sets
+# SERVER_PID and PORT.
 start_server() {
-  local binary=$1 data=$2 log=$3
+  local binary=$1 data=$2 log=$3 host=${SERVER_HOST:-127.0.0.1}
   shift 3
-  "$binary" serve --listen 127.0.0.1:0 --data-dir "$data" "$@" 2>"$log" &
+  "$binary" serve --listen "$host:0" --data-dir "$data" "$@" 2>"$log" &
   SERVER_PID=$!
   PORT=""
   for _ in $(seq 400); do
-    PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\).*|\1|p' "$log")
+    PORT=$(sed -n "s|.*serving on http://$host:\\([0-9]*\\).*|\\1|p" "$log")
     [ -n "$PORT" ] && return 0
     sleep 0.05
   done
@@ -70,4 +71,10 @@ store_requests() {
   curl -s "$1/metrics" | awk -v op="$2" '
     /^wasmfaas_store_operation_duration_seconds_count/ && index($0, "operation=\"" op "\"") { n += $2 }
     END { print n + 0 }'
+}
+
+# free_port [host]: a port free on that host (default 127.0.0.1) now.
+free_port() {
+  python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' \
+    "${1:-127.0.0.1}"
 }

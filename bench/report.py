@@ -2,12 +2,9 @@
 
 usage: report.py <raw results> <output json>
 """
-import json
-import os
-import platform
-import subprocess
 import sys
-from datetime import datetime, timezone
+
+from report_common import write_result
 
 
 def parse(path):
@@ -60,17 +57,8 @@ def main():
     for target, met in targets.items():
         print(f"{'met ' if met else 'MISSED'} {target}")
 
-    result = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "cpu": subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                                          capture_output=True, text=True).stdout.strip()},
-        "loads": loads, "values": values, "ratios": ratios,
-        "targets": {k: bool(v) for k, v in targets.items()},
-    }
-    with open(sys.argv[2], "w") as out:
-        json.dump(result, out, indent=2)
-    print(f"\nwritten {sys.argv[2]}")
+    write_result(sys.argv[2], {"loads": loads, "values": values, "ratios": ratios,
+                               "targets": {k: bool(v) for k, v in targets.items()}})
 
 
 main()

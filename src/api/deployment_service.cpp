@@ -121,7 +121,7 @@ Result<storage::ObjectVersion> DeploymentService::upload(std::string_view bucket
     return std::unexpected(previous.error());
   }
   auto stored = store_.put_object(bucket, key, bytes);
-  versions_.forget(bucket, key);
+  versions_.changed(bucket, key);
   if (!stored) return std::unexpected(function_error(bucket, key, std::nullopt, stored.error()));
   if (config) {
     if (auto saved = configs_.save(bucket, key, stored->version_id, *config); !saved) {
@@ -154,7 +154,7 @@ Result<storage::ObjectVersion> DeploymentService::put_config(std::string_view bu
   // The same bytes as a new version: its SHA-256 is unchanged, so the
   // compiled code cached for it serves the new version too.
   auto stored = store_.put_object(bucket, key, object->data);
-  versions_.forget(bucket, key);
+  versions_.changed(bucket, key);
   if (!stored) return stored;
   if (auto saved = configs_.save(bucket, key, stored->version_id, *config); !saved) {
     return std::unexpected(saved.error());
@@ -184,9 +184,10 @@ Result<storage::Object> DeploymentService::download(std::string_view bucket,
 Result<void> DeploymentService::delete_file(std::string_view bucket, std::string_view key,
                                             const std::optional<std::string>& version_id) {
   if (auto ok = check_names(bucket, key); !ok) return ok;
-  versions_.forget(bucket, key);
   auto deleted = version_id ? store_.delete_object_version(bucket, key, *version_id)
                             : store_.delete_object(bucket, key);
+  // After the delete: a node told earlier could read the old version again.
+  versions_.changed(bucket, key);
   if (!deleted) return std::unexpected(function_error(bucket, key, version_id, deleted.error()));
   if (version_id) return configs_.remove(bucket, key, *version_id);
   return {};

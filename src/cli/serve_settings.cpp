@@ -1,9 +1,9 @@
 #include "cli/serve_settings.h"
 
-#include <CLI/CLI.hpp>
-
-#include <cctype>
 #include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
+#include <cctype>
 
 #include "common/origins.h"
 #include "http/access_control.h"
@@ -34,8 +34,8 @@ std::optional<std::string> value_text(const toml::node& node) {
 void flatten(const toml::table& table, const std::string& prefix,
              std::vector<std::pair<std::string, const toml::node*>>& leaves) {
   for (const auto& [key, node] : table) {
-    const std::string name = prefix.empty() ? std::string(key.str())
-                                            : prefix + "-" + std::string(key.str());
+    const std::string name =
+        prefix.empty() ? std::string(key.str()) : prefix + "-" + std::string(key.str());
     if (const auto* nested = node.as_table()) {
       flatten(*nested, name, leaves);
     } else {
@@ -64,9 +64,8 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   pipeline_timeout_ms_ = config.pipelines.total_timeout.count();
   kv_max_value_kb_ = config.keyvalue.max_value_bytes >> 10;
   kv_bucket_max_mb_ = config.keyvalue.bucket_max_bytes >> 20;
-  job_retention_hours_ = std::chrono::duration_cast<std::chrono::hours>(
-                             config.triggers.schedules.retention)
-                             .count();
+  job_retention_hours_ =
+      std::chrono::duration_cast<std::chrono::hours>(config.triggers.schedules.retention).count();
   job_lease_ms_ = config.triggers.workers.lease.count();
   config.triggers.workers.workers = std::max(1u, std::thread::hardware_concurrency() / 2);
   // Unset unless a flag, WASMFAAS_S3_REGION or the file names one; finish()
@@ -123,6 +122,15 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   c.add_option("--freshness-ms", freshness_ms_,
                "How long an exec may run a key's version without asking the store whether it "
                "changed (0: ask every time)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  c.add_flag("--no-change-notices", no_change_notices_,
+             "Nodes sharing a PostgreSQL state database do not tell each other of uploads, "
+             "config changes and deletes (then only --freshness-ms applies)");
+  c.add_option("--notified-freshness-ms", notified_freshness_ms_,
+               "While change notices from other nodes arrive, how long an exec may run a key's "
+               "version without asking the store (changes made behind wasmfaas's back show "
+               "within it)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   c.add_option("--max-instances", o.engine.max_instances,
@@ -254,9 +262,9 @@ Result<void> ServeSettings::apply_config_file() {
     table = toml::parse_file(config_file_);
   } catch (const toml::parse_error& error) {
     const auto& where = error.source().begin;
-    return make_error(ErrorCode::kInvalidArgument,
-                      "config file " + config_file_ + ":" + std::to_string(where.line) + ": " +
-                          std::string(error.description()));
+    return make_error(ErrorCode::kInvalidArgument, "config file " + config_file_ + ":" +
+                                                       std::to_string(where.line) + ": " +
+                                                       std::string(error.description()));
   }
   std::vector<std::pair<std::string, const toml::node*>> leaves;
   flatten(table, "", leaves);
@@ -284,9 +292,9 @@ Result<void> ServeSettings::apply_config_file() {
       for (auto& value : values) option->add_result(std::move(value));
       option->run_callback();
     } catch (const CLI::Error& error) {
-      return make_error(ErrorCode::kInvalidArgument, "config file " + config_file_ +
-                                                         ": invalid value for '" + name +
-                                                         "': " + error.what());
+      return make_error(
+          ErrorCode::kInvalidArgument,
+          "config file " + config_file_ + ": invalid value for '" + name + "': " + error.what());
     }
   }
   return {};
@@ -298,9 +306,9 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   server::ServerConfig& config = options.config;
   runtime::InvocationOptions& invocation = config.execution.invocation;
   if (memory_mb_ > max_memory_mb_) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "memory-mb (" + std::to_string(memory_mb_) + ") is above max-memory-mb (" +
-                          std::to_string(max_memory_mb_) + ")");
+    return make_error(ErrorCode::kInvalidArgument, "memory-mb (" + std::to_string(memory_mb_) +
+                                                       ") is above max-memory-mb (" +
+                                                       std::to_string(max_memory_mb_) + ")");
   }
   // The AWS variables rank below every setting of our own (they are the
   // defaults of --s3-endpoint, --s3-region and the credentials).
@@ -310,6 +318,8 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.execution.use_compiled_cache = !no_cache_;
   options.engine.guard_pages = !no_guard_pages_;
   config.freshness_window = std::chrono::milliseconds(freshness_ms_);
+  config.change_notifications = !no_change_notices_;
+  config.notified_freshness = std::chrono::milliseconds(notified_freshness_ms_);
   config.compiled.memory_bytes = memory_cache_mb_ << 20;
   invocation.timeout = std::chrono::milliseconds(timeout_ms_);
   invocation.max_memory_bytes = memory_mb_ << 20;

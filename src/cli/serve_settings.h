@@ -45,6 +45,8 @@ class ServeSettings {
   bool no_guard_pages_ = false;
   bool no_metrics_ = false;
   int64_t freshness_ms_ = 0;
+  bool no_change_notices_ = false;
+  int64_t notified_freshness_ms_ = 5000;
   int64_t timeout_ms_ = 0;
   uint64_t memory_mb_ = 0;
   uint64_t max_memory_mb_ = 0;

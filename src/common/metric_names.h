@@ -79,6 +79,9 @@ inline constexpr char kQueueDepthHelp[] = "Tasks waiting for a worker";
 inline constexpr char kHttpInFlight[] = "wasmfaas_http_requests_in_flight";
 inline constexpr char kHttpInFlightHelp[] =
     "HTTP requests read completely whose response is not yet written";
+inline constexpr char kChangeNoticesLive[] = "wasmfaas_change_notices_live";
+inline constexpr char kChangeNoticesLiveHelp[] =
+    "1 while other nodes' function changes reach this node through the state database, else 0";
 inline constexpr char kInFlight[] = "wasmfaas_in_flight";
 inline constexpr char kInFlightHelp[] = "Tasks running on a worker";
 

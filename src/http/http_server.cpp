@@ -37,8 +37,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
     if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
     if (error) {
       return make_error(ErrorCode::kUnavailable, "cannot listen on " + address + ":" +
-                                                     std::to_string(port) + ": " +
-                                                     error.message());
+                                                     std::to_string(port) + ": " + error.message());
     }
     return acceptor_.local_endpoint().port();
   }
@@ -55,11 +54,11 @@ class HttpServer::Listener : public std::enable_shared_from_this<HttpServer::Lis
 
  private:
   void accept() {
-    acceptor_.async_accept(asio::make_strand(io_context_),
-                           [self = shared_from_this()](boost::system::error_code error,
-                                                       tcp::socket socket) {
-                             self->on_accept(error, std::move(socket));
-                           });
+    acceptor_.async_accept(
+        asio::make_strand(io_context_),
+        [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
+          self->on_accept(error, std::move(socket));
+        });
   }
 
   void on_accept(boost::system::error_code error, tcp::socket socket) {

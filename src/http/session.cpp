@@ -1,9 +1,8 @@
 #include "http/session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +65,8 @@ Session::~Session() { sessions_.remove(this); }
 
 void Session::start() {
   sessions_.add(shared_from_this());
-  boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  boost::asio::dispatch(stream_.get_executor(),
+                        [self = shared_from_this()] { self->read_header(); });
 }
 
 void Session::close_if_idle() {
@@ -91,13 +91,12 @@ void Session::read_header() {
 
 void Session::on_header(beast::error_code error) {
   awaiting_request_ = false;
-  request_id_ = parser_->is_header_done()
-                    ? accepted_request_id(parser_->get()["X-Request-Id"])
-                    : std::string();
+  request_id_ = parser_->is_header_done() ? accepted_request_id(parser_->get()["X-Request-Id"])
+                                          : std::string();
   if (request_id_.empty()) request_id_ = random_hex(8);
   if (error == beast_http::error::header_limit) {
-    return reply_and_close(error_response(
-        Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
+    return reply_and_close(
+        error_response(Error{ErrorCode::kHeadersTooLarge, "request headers are too large"}, 11));
   }
   if (error) return on_read_error(error);
   const Request& header = parser_->get();
@@ -128,12 +127,12 @@ void Session::on_header(beast::error_code error) {
   if (beast::iequals(header[field::expect], "100-continue")) {
     auto interim = std::make_shared<beast_http::response<beast_http::empty_body>>(
         beast_http::status::continue_, header.version());
-    beast_http::async_write(stream_, *interim,
-                            [self = shared_from_this(), interim, read_body](
-                                beast::error_code write_error, size_t) {
-                              if (write_error) return self->close();
-                              read_body();
-                            });
+    beast_http::async_write(
+        stream_, *interim,
+        [self = shared_from_this(), interim, read_body](beast::error_code write_error, size_t) {
+          if (write_error) return self->close();
+          read_body();
+        });
     return;
   }
   read_body();
@@ -143,8 +142,8 @@ void Session::on_body(beast::error_code error) {
   if (error == beast_http::error::body_limit) {
     // A chunked body that grew past the route's limit while it was read.
     return reply_and_close(error_response(
-        Error{ErrorCode::kPayloadTooLarge, "request body is over the limit of " +
-                                               std::to_string(body_limit_) + " bytes"},
+        Error{ErrorCode::kPayloadTooLarge,
+              "request body is over the limit of " + std::to_string(body_limit_) + " bytes"},
         11));
   }
   if (error) return on_read_error(error);
@@ -153,12 +152,12 @@ void Session::on_body(beast::error_code error) {
   const bool keep_alive = request.keep_alive();
   router_.dispatch(std::move(request), request_id_,
                    [self = shared_from_this(), keep_alive](Response response) {
-    response.keep_alive(keep_alive);
-    boost::asio::post(self->stream_.get_executor(),
-                      [self, response = std::move(response)]() mutable {
-                        self->write(std::move(response), true);
-                      });
-  });
+                     response.keep_alive(keep_alive);
+                     boost::asio::post(self->stream_.get_executor(),
+                                       [self, response = std::move(response)]() mutable {
+                                         self->write(std::move(response), true);
+                                       });
+                   });
 }
 
 void Session::on_read_error(beast::error_code error) {
@@ -185,11 +184,11 @@ void Session::write(Response response, bool counted) {
   response_->prepare_payload();
   const bool close_after = !response_->keep_alive();
   stream_.expires_after(limits_.request_timeout);
-  beast_http::async_write(stream_, *response_,
-                          [self = shared_from_this(), close_after, counted](
-                              beast::error_code error, size_t) {
-                            self->on_written(error, close_after, counted);
-                          });
+  beast_http::async_write(
+      stream_, *response_,
+      [self = shared_from_this(), close_after, counted](beast::error_code error, size_t) {
+        self->on_written(error, close_after, counted);
+      });
 }
 
 void Session::on_written(beast::error_code error, bool close_after, bool counted) {

@@ -1,16 +1,14 @@
 #include "server/server.h"
 
-#include "common/metric_names.h"
-
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <random>
 
-#include <nlohmann/json.hpp>
-
-#include "common/time_format.h"
 #include "api/legacy_metadata.h"
+#include "common/metric_names.h"
+#include "common/time_format.h"
 
 namespace wasmfaas::server {
 namespace {
@@ -35,14 +33,14 @@ WorkerPool::TaskExceptionHandler log_task_exceptions(std::shared_ptr<spdlog::log
 Result<void> prepare_store(const ServerConfig& config, storage::ObjectStore& store) {
   const api::SystemBucket system(config.system_bucket);
   if (auto prepared = system.prepare(store); !prepared) {
-    return make_error(prepared.error().code, "cannot prepare the system bucket '" +
-                                                 system.name() + "': " + prepared.error().message);
+    return make_error(prepared.error().code, "cannot prepare the system bucket '" + system.name() +
+                                                 "': " + prepared.error().message);
   }
   auto moved = api::migrate_legacy_metadata(store, system);
   if (!moved) {
     return make_error(moved.error().code,
-                      "cannot move wasmfaas metadata out of users' buckets into '" +
-                          system.name() + "': " + moved.error().message);
+                      "cannot move wasmfaas metadata out of users' buckets into '" + system.name() +
+                          "': " + moved.error().message);
   }
   if (*moved > 0 && config.log) {
     config.log->info(nlohmann::json{{"type", "startup"},
@@ -129,12 +127,54 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
-  registry_.collected(metrics::names::kHttpInFlight, metrics::names::kHttpInFlightHelp, "gauge",
-                      {}, [this] {
-                        return std::vector<metrics::Sample>{
-                            {{}, static_cast<double>(http_.in_flight_requests())}};
-                      });
+  if (config_.metrics)
+    registry_.collected(metrics::names::kHttpInFlight, metrics::names::kHttpInFlightHelp, "gauge",
+                        {}, [this] {
+                          return std::vector<metrics::Sample>{
+                              {{}, static_cast<double>(http_.in_flight_requests())}};
+                        });
   if (state && config_.metrics) server_metrics_.collect_jobs(registry_, state->jobs());
+  if (state && state->changes() && config_.change_notifications) {
+    subscribe_to_changes(*state->changes());
+  }
+}
+
+void Server::subscribe_to_changes(state::ChangeFeed& feed) {
+  versions_.set_publisher([this, &feed](std::string_view bucket, std::string_view key) {
+    auto published = feed.publish(std::string(bucket) + "/" + std::string(key));
+    if (!published && config_.log) {
+      config_.log->warn(nlohmann::json{
+          {"level", "warn"},
+          {"type", "change_feed"},
+          {"message", "cannot tell other nodes that " + std::string(bucket) + "/" +
+                          std::string(key) + " changed: " + published.error().message}}
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  });
+  state::ChangeHandlers handlers;
+  handlers.changed = [this](std::string_view change) {
+    const size_t slash = change.find('/');
+    if (slash == std::string_view::npos) return versions_.forget_all();
+    versions_.forget(change.substr(0, slash), change.substr(slash + 1));
+  };
+  handlers.live = [this](bool live) {
+    versions_.set_notified(live, config_.notified_freshness);
+    changes_live_.store(live);
+    if (config_.log) {
+      config_.log->info(nlohmann::json{{"level", live ? "info" : "warn"},
+                                       {"type", "change_feed"},
+                                       {"message", live ? "change notices from other nodes arrive"
+                                                        : "change notices from other nodes "
+                                                          "stopped: asking the store again"}}
+                            .dump());
+    }
+  };
+  change_subscription_ = feed.subscribe(std::move(handlers));
+  if (config_.metrics) {
+    registry_.collected(
+        metrics::names::kChangeNoticesLive, metrics::names::kChangeNoticesLiveHelp, "gauge", {},
+        [this] { return std::vector<metrics::Sample>{{{}, changes_live_.load() ? 1.0 : 0.0}}; });
+  }
 }
 
 triggers::TriggerMetrics Server::trigger_metrics() {
@@ -198,6 +238,7 @@ void Server::begin_shutdown() {
 size_t Server::stop(std::chrono::milliseconds drain) {
   leaving_.store(true);
   const size_t abandoned = http_.stop(drain);
+  change_subscription_.reset();
   // Running attempts finish and record their outcome; queued jobs stay in
   // the queue for any node.
   if (schedule_runner_) schedule_runner_->stop();

@@ -64,6 +64,15 @@ struct ServerConfig {
   // How long a node may run a key's version without asking the store
   // whether it changed (api::FunctionVersions); 0 asks on every exec.
   std::chrono::milliseconds freshness_window{0};
+  // With a state database whose nodes pass change notices (PostgreSQL):
+  // every node tells the others of its uploads, config changes and
+  // deletes, and while the notices reach it a node runs the version it
+  // knows of a function for up to `notified_freshness` without asking the
+  // store (a change made through any node is seen at once; one made in the
+  // store behind wasmfaas's back within that time). When the notices stop
+  // (the database is unreachable), the freshness window applies again.
+  bool change_notifications = true;
+  std::chrono::milliseconds notified_freshness{5000};
   // wasmfaas's own bucket in the store (configs, pipelines); created at
   // start, and the metadata older releases kept in users' buckets moved
   // into it.
@@ -153,6 +162,9 @@ class Server {
   triggers::TriggerMetrics trigger_metrics();
   // The job and schedule services, workers and runner over `state`.
   void create_triggers(state::StateDatabase& state);
+  // Publishes this node's function changes on `feed` and forgets what
+  // other nodes change.
+  void subscribe_to_changes(state::ChangeFeed& feed);
 
   ServerConfig config_;
   metrics::Registry registry_;
@@ -175,6 +187,9 @@ class Server {
   std::unique_ptr<triggers::ScheduleService> schedules_;
   std::unique_ptr<triggers::JobWorkers> job_workers_;
   std::unique_ptr<triggers::ScheduleRunner> schedule_runner_;
+  // Notices of other nodes' function changes; null without a change feed.
+  std::atomic<bool> changes_live_{false};
+  std::unique_ptr<state::ChangeSubscription> change_subscription_;
   WorkerPool exec_pool_;
   WorkerPool storage_pool_;
   std::atomic<bool> leaving_{false};

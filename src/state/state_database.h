@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "state/change_feed.h"
 #include "state/job_queue.h"
 #include "state/schedule_table.h"
 
@@ -106,6 +107,9 @@ class StateDatabase {
   // it, valid as long as it lives).
   virtual JobQueue& jobs() = 0;
   virtual ScheduleTable& schedules() = 0;
+  // Notices between the nodes sharing this database; null when no other
+  // node can share it (SQLite).
+  virtual ChangeFeed* changes() { return nullptr; }
 };
 
 }  // namespace wasmfaas::state

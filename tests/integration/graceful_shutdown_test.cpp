@@ -194,8 +194,8 @@ TEST(GracefulShutdownTest, AClientRequestIdIsKeptWhenCleanAndReplacedOtherwise) 
 
   for (const std::string& unclean :
        {std::string("has space"), std::string("quote\"d"), std::string(129, 'a')}) {
-    const HttpResult replaced = client.request(boost::beast::http::verb::get, "/healthz", "",
-                                               {{"X-Request-Id", unclean}});
+    const HttpResult replaced =
+        client.request(boost::beast::http::verb::get, "/healthz", "", {{"X-Request-Id", unclean}});
     EXPECT_EQ(replaced.status, 200);
     EXPECT_NE(replaced.header("x-request-id"), unclean);
     EXPECT_EQ(replaced.header("x-request-id").size(), 16u) << replaced.header("x-request-id");

@@ -55,6 +55,18 @@ class TestServer {
     start(std::move(config));
   }
 
+  // On an S3Store of its own on `gateway` and with `state`: a node of a
+  // cluster, sharing functions and state with the others.
+  TestServer(const VersityGateway& gateway, server::ServerConfig config,
+             state::StateDatabase& state)
+      : state_(&state) {
+    auto s3 = gateway.open_store();
+    s3_store_ = s3.get();
+    store_ = std::move(s3);
+    config.store_backend = "s3";
+    start(std::move(config));
+  }
+
   // On the given kind of store; kS3 starts a versitygw for this server.
   explicit TestServer(StoreKind kind, server::ServerConfig config = {}) {
     if (kind == StoreKind::kS3) {

@@ -239,6 +239,20 @@ std::expected<PgRows, PgFailure> PgConnection::execute(const PgStatement& statem
   return PgRows(result);
 }
 
+int PgConnection::socket() const { return PQsocket(connection_); }
+
+std::expected<std::vector<std::string>, PgFailure> PgConnection::notifications() {
+  if (PQconsumeInput(connection_) == 0 || PQstatus(connection_) != CONNECTION_OK || closing_) {
+    return std::unexpected(failure());
+  }
+  std::vector<std::string> payloads;
+  while (PGnotify* notice = PQnotifies(connection_)) {
+    payloads.emplace_back(notice->extra ? notice->extra : "");
+    PQfreemem(notice);
+  }
+  return payloads;
+}
+
 bool PgConnection::healthy() {
   if (PQstatus(connection_) != CONNECTION_OK) return false;
   // An idle connection has nothing to read. End of file means the server

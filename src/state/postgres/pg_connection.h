@@ -112,6 +112,13 @@ class PgConnection {
   // binary parameters and results: one round trip.
   std::expected<PgRows, PgFailure> execute(const PgStatement& statement, const PgParams& params);
 
+  // The connection's socket, to wait on (poll) for notifications.
+  int socket() const;
+  // Reads what the server sent without blocking and returns the payloads
+  // of the notifications (LISTEN) received, oldest first; the failure when
+  // the connection is lost.
+  std::expected<std::vector<std::string>, PgFailure> notifications();
+
   // False when the server has closed the connection since its last use
   // (it terminated the backend, restarted): noticed without a round trip.
   bool healthy();

@@ -8,6 +8,7 @@
 
 #include "state/postgres/pg_connection.h"
 #include "state/postgres/pg_connection_pool.h"
+#include "state/postgres/postgres_change_feed.h"
 #include "state/postgres/postgres_job_queue.h"
 #include "state/postgres/postgres_schedule_table.h"
 #include "state/state_database.h"
@@ -59,13 +60,17 @@ class PostgresStateDatabase final : public StateDatabase {
   Result<void> remove_bucket(std::string_view bucket) override;
   JobQueue& jobs() override { return jobs_; }
   ScheduleTable& schedules() override { return schedules_; }
+  ChangeFeed* changes() override { return &changes_; }
 
  private:
   using Retry = PgConnectionPool::Retry;
   using Work = PgConnectionPool::Work;
 
   PostgresStateDatabase(const std::string& url, const PostgresOptions& options)
-      : pool_(url, options.pool_size, options.pool_wait), jobs_(pool_), schedules_(pool_) {}
+      : pool_(url, options.pool_size, options.pool_wait),
+        jobs_(pool_),
+        schedules_(pool_),
+        changes_(url, pool_) {}
 
   // Runs `work` on a healthy pooled connection; failures become Errors
   // (those the functions raise on purpose in `bucket`'s and `delta`'s words).
@@ -74,6 +79,7 @@ class PostgresStateDatabase final : public StateDatabase {
   PgConnectionPool pool_;
   PostgresJobQueue jobs_;
   PostgresScheduleTable schedules_;
+  PostgresChangeFeed changes_;
 };
 
 }  // namespace wasmfaas::state
