@@ -17,6 +17,7 @@
 #include "integration/jobs_support.h"
 #include "state/open_state_database.h"
 #include "support/http_client.h"
+#include "support/metrics_wait.h"
 #include "support/postgres_server.h"
 #include "support/test_server.h"
 #include "support/versitygw.h"
@@ -25,20 +26,11 @@ namespace wasmfaas {
 namespace {
 
 using testing::HttpClient;
+using testing::metric;
 using testing::PostgresServer;
 using testing::TestServer;
 using testing::VersityGateway;
 using Clock = std::chrono::steady_clock;
-
-// The value of one series in Prometheus text; 0 when absent.
-double metric(const std::string& text, const std::string& series) {
-  const std::string line_start = series + " ";
-  for (size_t at = text.find(line_start); at != std::string::npos;
-       at = text.find(line_start, at + 1)) {
-    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + line_start.size()));
-  }
-  return 0;
-}
 
 constexpr char kHeads[] =
     "wasmfaas_store_operation_duration_seconds_count{backend=\"s3\",operation=\"head_object\","
