@@ -19,16 +19,17 @@ void FunctionVersions::forget(std::string_view bucket, std::string_view key) {
 
 void FunctionVersions::forget_all() {
   std::lock_guard lock(mutex_);
+  forget_all_locked();
+}
+
+void FunctionVersions::forget_all_locked() {
   checked_.clear();
   ++forgets_;
 }
 
 void FunctionVersions::set_notified(bool live, std::chrono::milliseconds notified_window) {
   std::lock_guard lock(mutex_);
-  if (live) {
-    checked_.clear();
-    ++forgets_;
-  }
+  if (live) forget_all_locked();
   trusted_for_ = live ? std::max(notified_window, freshness_window_) : freshness_window_;
 }
 

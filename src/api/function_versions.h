@@ -59,6 +59,8 @@ class FunctionVersions {
     std::chrono::steady_clock::time_point checked;
   };
 
+  void forget_all_locked();  // mutex_ held
+
   storage::ObjectStore& store_;
   const std::chrono::milliseconds freshness_window_;
   Publisher publisher_;

@@ -127,12 +127,13 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       router_(router_dependencies()),
       http_(config_.http, router_) {
   server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
-  if (config_.metrics)
+  if (config_.metrics) {
     registry_.collected(metrics::names::kHttpInFlight, metrics::names::kHttpInFlightHelp, "gauge",
                         {}, [this] {
                           return std::vector<metrics::Sample>{
                               {{}, static_cast<double>(http_.in_flight_requests())}};
                         });
+  }
   if (state && config_.metrics) server_metrics_.collect_jobs(registry_, state->jobs());
   if (state && state->changes() && config_.change_notifications) {
     subscribe_to_changes(*state->changes());
