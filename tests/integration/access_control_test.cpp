@@ -158,7 +158,12 @@ TEST(AccessControlStartupTest, TokenCreatePrintsASecretAndTheLineWithItsHash) {
   const std::string secret = output.substr(at, output.find('\n', at) - at);
   EXPECT_EQ(secret.size(), 4u + 64u);
   const std::string line = "ci:invoke:" + sha256_hex(std::string_view(secret)) + ":team-a";
-  EXPECT_NE(output.find("token = [\"" + line + "\"]"), std::string::npos) << output;
+  // Each form the server takes: a config file key, WASMFAAS_TOKEN, --token.
+  EXPECT_NE(output.find("token.ci = \"" + line + "\"\n"), std::string::npos) << output;
+  EXPECT_NE(output.find("export WASMFAAS_TOKEN=\"${WASMFAAS_TOKEN:+$WASMFAAS_TOKEN }" + line + "\"\n"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("wasmfaas serve --token " + line + "\n"), std::string::npos) << output;
   // The printed line is a valid setting, and the secret is not in it.
   EXPECT_TRUE(http::parse_token_line(line).has_value());
   EXPECT_EQ(output.find(secret, at + 1), std::string::npos);
