@@ -30,10 +30,10 @@ struct ApiResponse {
 
 struct ApiRequest {
   std::string method = "GET";
-  std::string target;  // path and query, already escaped (see escape_path)
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Type
-  std::function<void(uint64_t sent, uint64_t total)> upload_progress;
+  std::string target{};  // path and query, already escaped (see escape_path)
+  std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // e.g. Content-Type
+  std::function<void(uint64_t sent, uint64_t total)> upload_progress{};
 };
 
 class ApiClient {

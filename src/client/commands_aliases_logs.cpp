@@ -1,5 +1,6 @@
 // alias set|ls|rm and logs [--follow].
 #include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <deque>
 #include <set>
@@ -94,8 +95,12 @@ extern "C" void on_interrupt(int) { interrupted = 1; }
 
 // One invocation as a line (and its captured output indented below it).
 void print_invocation(std::ostream& out, const nlohmann::json& entry) {
-  out << cell(entry, "time") << "  " << cell(entry, "status") << "  "
-      << cell(entry, "duration_ms") << " ms  " << cell(entry, "version") << "  "
+  char duration[32] = "";
+  if (const auto it = entry.find("duration_ms"); it != entry.end() && it->is_number()) {
+    std::snprintf(duration, sizeof duration, "%.1f ms", it->get<double>());
+  }
+  out << cell(entry, "time") << "  " << cell(entry, "status") << "  " << duration << "  "
+      << cell(entry, "version") << "  "
       << cell(entry, "request_id");
   if (entry.contains("job")) out << "  job " << cell(entry, "job") << "#" << cell(entry, "attempt");
   out << "\n";

@@ -1,5 +1,6 @@
 // deploy, invoke, ls, bucket create|rm, versions, rollback, config get|set.
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "client/session.h"
@@ -53,7 +54,10 @@ void add_deploy(CLI::App& app, const std::shared_ptr<Shared>& shared) {
                       .target = "/file" + function_path(bucket, key),
                       .body = bytes,
                       .headers = {{"Content-Type", "application/wasm"}}};
-    if (session.io().err_is_tty) upload.upload_progress = progress_line(session, options->file);
+    if (session.io().err_is_tty) {
+      upload.upload_progress =
+          progress_line(session, std::filesystem::path(options->file).filename().string());
+    }
     nlohmann::json result = session.call_json(std::move(upload));
     if (config) {
       const auto configured =
