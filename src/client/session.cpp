@@ -127,7 +127,12 @@ void on_run(CLI::App* command, const std::shared_ptr<Shared>& shared,
             std::function<void(Session&)> run) {
   command->callback([shared, run = std::move(run)] {
     Session session(*shared);
-    run(session);
+    try {
+      run(session);
+    } catch (const nlohmann::json::exception& error) {  // a document of another shape
+      session.fail(kExitServerError, std::string("error: unexpected answer from the server: ") +
+                                         error.what());
+    }
     session.out().flush();
     throw CLI::RuntimeError(kExitOk);
   });

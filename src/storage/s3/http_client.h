@@ -22,7 +22,7 @@ struct HttpRequest {
   std::span<const uint8_t> body;  // borrowed: sent as is, never copied
   // Called now and then while the body is sent (bytes sent, bytes in all),
   // on the sending thread; none: no progress reports.
-  std::function<void(uint64_t, uint64_t)> upload_progress;
+  std::function<void(uint64_t, uint64_t)> upload_progress{};
 };
 
 struct HttpResponse {

@@ -53,8 +53,9 @@ TEST_F(ClientCliAliasTest, RollbackMakesANewVersionFromAnEarlierOne) {
 
 TEST_F(ClientCliAliasTest, RollbackWithoutAnEarlierVersionFails) {
   ASSERT_EQ(cli_.run({"deploy", component_path("hello"), "demo/single"}).code, 0);
-  const int code = cli_.run({"rollback", "demo/single"}).code;
-  EXPECT_TRUE(code == 6 || code == 5) << code;
+  const CliResult result = cli_.run({"rollback", "demo/single"});
+  EXPECT_TRUE(result.code == 6 || result.code == 5) << result.code;
+  EXPECT_EQ(result.err.find("route_not_found"), std::string::npos) << result.err;
 }
 
 TEST_F(ClientCliAliasTest, AliasSetLsRmAndInvoke) {
