@@ -20,9 +20,9 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_environment();
 
 struct ConnectionFlags {
-  std::string server;   // --server, empty when not given
-  std::string token;    // --token
-  std::string profile;  // --profile
+  std::string server{};   // --server, empty when not given
+  std::string token{};    // --token
+  std::string profile{};  // --profile
 };
 
 struct Connection {

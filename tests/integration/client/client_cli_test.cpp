@@ -27,8 +27,6 @@ using testing::CliUser;
 using testing::component_path;
 using testing::TestServer;
 
-std::string lines(const std::string& text) { return text; }
-
 size_t count_lines(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
