@@ -13,6 +13,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"wasmfaas: a WebAssembly Function-as-a-Service platform"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("wasmfaas ") + WASMFAAS_VERSION + " (Wasmtime " +
+                                        WASMTIME_VERSION + ")");
 
   wasmfaas::cli::RunCommandOptions run_options;
   std::string input;
@@ -24,6 +26,14 @@ int main(int argc, char** argv) {
   run->add_flag("--logs", run_options.show_logs, "Print the captured stdout/stderr to stderr");
   run->add_flag("--timings", run_options.show_timings,
                 "Print compile/instantiate/call times to stderr");
+  std::string run_config;
+  run->add_option("--config", run_config,
+                  "Function config (JSON, as PUT /config takes): env, allowed_hosts, key-value "
+                  "grants, wasi:config values and limits apply as on a server")
+      ->check(CLI::ExistingFile);
+  run->add_option("--state", run_options.state,
+                  "State database of the granted key-value stores, as serve's --state "
+                  "(default: a temporary one, gone after the run)");
 
   CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API");
   wasmfaas::cli::ServeSettings serve_settings(*serve);
@@ -68,6 +78,7 @@ int main(int argc, char** argv) {
 
   if (run->parsed()) {
     if (input_option->count() > 0) run_options.input = input;
+    if (!run_config.empty()) run_options.config_path = run_config;
     return wasmfaas::cli::run_component(run_options);
   }
   if (serve->parsed()) {

@@ -1,5 +1,8 @@
 #include "cli/new_command.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -41,6 +44,35 @@ void copy_template(const fs::path& from, const fs::path& to, const std::string& 
     std::ofstream(target, std::ios::binary) << replace_all(text.str(), "__NAME__", name);
     fs::permissions(target, fs::status(entry.path()).permissions());
   }
+}
+
+// 'text' quoted for a POSIX shell when it holds anything but plain characters.
+std::string shell_quoted(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_./@%+=:,", c);
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  quoted += replace_all(text, "'", "'\\''");
+  quoted += "'";
+  return quoted;
+}
+
+// How to run this very binary from a shell: "wasmfaas" when that name on
+// the PATH is this binary, else its absolute path.
+std::string wasmfaas_command() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  if (error) return "wasmfaas";
+  const char* path = std::getenv("PATH");
+  std::string_view directories = path ? path : "";
+  while (!directories.empty()) {
+    const size_t end = std::min(directories.find(':'), directories.size());
+    const fs::path candidate = fs::path(directories.substr(0, end)) / "wasmfaas";
+    if (fs::equivalent(candidate, self, error) && !error) return "wasmfaas";
+    directories.remove_prefix(std::min(end + 1, directories.size()));
+  }
+  return shell_quoted(self.string());
 }
 
 }  // namespace
@@ -86,6 +118,10 @@ int create_function(const NewCommandOptions& options) {
     if (options.language == "go") {
       fs::copy(source / "examples" / "go" / "faas", target / "faas", fs::copy_options::recursive);
     }
+    if (counter) {
+      std::ofstream(target / "config.json")
+          << "{\"keyvalue\": [\"default\"], \"config\": {\"greeting\": \"Hi\"}}\n";
+    }
     if (options.language == "js") {
       fs::copy(source / "examples" / "js" / "componentize.mjs", target / "componentize.mjs");
     }
@@ -93,25 +129,29 @@ int create_function(const NewCommandOptions& options) {
     std::cerr << "wasmfaas new: " << error.what() << "\n";
     return 1;
   }
+  const std::string wasmfaas = wasmfaas_command();
+  const std::string wasm = options.name + ".wasm";
   std::cout << "created " << target.string() << "/ (" << options.language
-            << (counter ? ", counter" : "") << ")\n"
-            << "build it:  cd " << target.string() << " && ./build.sh\n";
-  if (!counter) {
-    std::cout << "run it:    wasmfaas run " << target.string() << "/" << options.name
-              << ".wasm '{\"x\":1}'\n";
-  }
-  std::cout << "deploy it: curl -F file=@" << target.string() << "/" << options.name
-            << ".wasm http://localhost:3000/file/functions/" << options.name << "\n";
+            << (counter ? ", counter" : "") << ")\n\n"
+            << "build and run it here (from this directory):\n"
+            << "  cd " << shell_quoted(target.string()) << "\n"
+            << "  ./build.sh\n";
   if (counter) {
-    // The key-value store and the config values come from the function's
-    // config on the server.
-    std::cout << "grant it:  curl -X PUT -H 'Content-Type: application/json' -d "
-                 "'{\"keyvalue\":[\"default\"],\"config\":{\"greeting\":\"Hi\"}}' "
-                 "http://localhost:3000/config/functions/"
-              << options.name << "\n"
-              << "call it:   curl -X POST -d '{\"key\":\"visits\"}' "
-                 "http://localhost:3000/exec/functions/"
-              << options.name << "\n";
+    // config.json grants the store and the wasi:config value it reads.
+    std::cout << "  " << wasmfaas << " run --config config.json " << wasm
+              << " '{\"key\":\"visits\"}'\n";
+  } else {
+    std::cout << "  " << wasmfaas << " run " << wasm << " '{\"x\":1}'\n";
+  }
+  std::cout << "\nthen, with a server running (`wasmfaas serve`, or `make run` in wasmfaas's "
+               "source):\n"
+            << "  " << wasmfaas << " deploy " << wasm << " functions/" << options.name
+            << (counter ? " --config config.json" : "") << "\n"
+            << "  " << wasmfaas << " invoke functions/" << options.name << " "
+            << (counter ? "'{\"key\":\"visits\"}'" : "'{\"x\":1}'") << "\n";
+  if (wasmfaas != "wasmfaas") {
+    std::cout << "\n(`wasmfaas` is not on your PATH: `make install` in wasmfaas's source puts "
+                 "it there)\n";
   }
   return 0;
 }

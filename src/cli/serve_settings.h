@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/serve_command.h"
+#include "cli/setting_table.h"
 #include "common/error.h"
 
 namespace CLI {
@@ -13,12 +14,10 @@ class App;
 
 namespace wasmfaas::cli {
 
-// Every setting of `wasmfaas serve`, from three places with one precedence:
-// flags > WASMFAAS_* environment variables > the TOML file named by
-// --config (or WASMFAAS_CONFIG) > defaults. A setting's flag is --NAME, its
-// variable WASMFAAS_NAME (upper case, '-' -> '_') and its file key NAME (a
-// table flattens with '-': [s3] endpoint is s3-endpoint). `--help` lists
-// them all with their defaults. Not thread-safe; binds to `command` for
+// Every setting of `wasmfaas serve`, read through a SettingTable: flags >
+// WASMFAAS_* environment variables > the TOML file named by --config (or
+// WASMFAAS_CONFIG) > defaults. `--help` lists them all with their defaults
+// and allowed values. Not thread-safe; binds to `command` for
 // its lifetime, so it must not move.
 class ServeSettings {
  public:
@@ -33,11 +32,11 @@ class ServeSettings {
   Result<ServeCommandOptions> finish();
 
  private:
-  Result<void> apply_config_file();
-
-  CLI::App& command_;
+  SettingTable table_;
   ServeCommandOptions options_;
   std::string config_file_;
+  std::string data_dir_;
+  std::string deploy_dir_;
   // Settings in the units users write, converted by finish().
   bool virtual_hosted_ = false;
   int64_t s3_timeout_ms_ = 0;

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "common/hash.h"
+#include "storage/naming.h"
 
 namespace wasmfaas::http {
 namespace {
@@ -27,13 +28,39 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   return parts;
 }
 
+// What a configured entry holds when a quoted or bracketed line from
+// `wasmfaas token create` was pasted whole where only its text belongs.
+bool has_pasted_syntax(std::string_view line) {
+  return line.find_first_of("\"'[]= \t") != std::string_view::npos;
+}
+
 }  // namespace
+
+bool valid_token_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || c == '.' || c == '@';
+         });
+}
 
 bool ApiToken::covers_bucket(std::string_view bucket) const {
   return buckets.empty() || std::find(buckets.begin(), buckets.end(), bucket) != buckets.end();
 }
 
 Result<ApiToken> parse_token_line(std::string_view line) {
+  if (line.starts_with("wfs_")) {
+    return std::unexpected(Error{ErrorCode::kInvalidArgument,
+                                 "a token entry holds a token itself (the secret a client "
+                                 "sends); give the server its line from `wasmfaas token "
+                                 "create`, name:scope:sha256[:bucket,...]"});
+  }
+  if (has_pasted_syntax(line)) {
+    return std::unexpected(Error{
+        ErrorCode::kInvalidArgument,
+        "token entry '" + std::string(line.substr(0, 40)) +
+            "' holds quotes, brackets, '=' or spaces: give only name:scope:sha256[:bucket,...]"});
+  }
   const auto parts = split(line, ':');
   const std::string shown(parts[0]);
   if (parts.size() < 3 || parts.size() > 4) {
@@ -44,6 +71,9 @@ Result<ApiToken> parse_token_line(std::string_view line) {
   ApiToken token;
   token.name = shown;
   if (token.name.empty()) return std::unexpected(invalid(shown + "' has no name"));
+  if (!valid_token_name(token.name)) {
+    return std::unexpected(invalid(shown + "' has a name that is not 1-64 of A-Z a-z 0-9 - _ . @"));
+  }
   if (parts[1] == "admin") {
     token.scope = TokenScope::kAdmin;
   } else if (parts[1] == "invoke") {
@@ -61,6 +91,10 @@ Result<ApiToken> parse_token_line(std::string_view line) {
   if (parts.size() == 4) {
     for (std::string_view bucket : split(parts[3], ',')) {
       if (bucket.empty()) return std::unexpected(invalid(shown + "' has an empty bucket name"));
+      if (auto valid = storage::validate_bucket_name(bucket); !valid) {
+        return std::unexpected(invalid(shown + "' names bucket '" + std::string(bucket) +
+                                       "': " + valid.error().message));
+      }
       token.buckets.emplace_back(bucket);
     }
   }

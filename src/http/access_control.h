@@ -23,6 +23,9 @@ struct ApiToken {
   bool covers_bucket(std::string_view bucket) const;
 };
 
+// True for 1-64 of A-Z a-z 0-9 - _ . @ (what a token's name may be).
+bool valid_token_name(std::string_view name);
+
 // Parses a configured token line, "name:scope:sha256hex[:bucket,bucket]".
 // kInvalidArgument naming the problem; a line that looks like a plaintext
 // secret instead of a hash is refused.

@@ -9,12 +9,25 @@ BINARY=$1
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-"$BINARY" new cpp my-echo --dir "$WORK"
-(cd "$WORK/my-echo" && ./build.sh >/dev/null)
-output=$("$BINARY" run "$WORK/my-echo/my-echo.wasm" '{"x":1}')
+# The commands `new` prints under "build and run it here", run as printed
+# from the directory it ran in; prints the last command's output.
+run_printed() {
+  local printed=$1
+  local commands
+  commands=$(sed -n '/^build and run it here/,/^$/p' <<<"$printed" | sed -n 's/^  //p')
+  [ -n "$commands" ] || { echo "no commands printed:"; echo "$printed"; exit 1; }
+  grep -q '\./build.sh' <<<"$commands" || { echo "no build command: $commands"; exit 1; }
+  (cd "$WORK" && bash -euo pipefail -c "${commands//.\/build.sh/./build.sh >/dev/null}")
+}
+
+printed=$(cd "$WORK" && "$BINARY" new cpp my-echo)
+output=$(run_printed "$printed")
 [ "$output" = '{"result":{"x":1}}' ] || { echo "unexpected output: $output"; exit 1; }
-"$BINARY" new --template counter python my-counter --dir "$WORK" >/dev/null
-(cd "$WORK/my-counter" && ./build.sh >/dev/null)
+printed=$(cd "$WORK" && "$BINARY" new --template counter python my-counter)
+output=$(run_printed "$printed")
+# config.json grants the store and the greeting: the first visit counts 1.
+grep -Eq '"greeting": ?"Hi"' <<<"$output" && grep -Eq '"count": ?1[,}]' <<<"$output" ||
+  { echo "unexpected counter output: $output"; exit 1; }
 # What it imports and exports (running it needs a server that grants it a store).
 world=$(source "$WORK/my-counter/common-env.sh" && "$WASM_TOOLS" component wit "$WORK/my-counter/my-counter.wasm")
 for line in 'import wasi:keyvalue/store@0.2.0-draft;' 'import wasi:keyvalue/atomics@0.2.0-draft;' \
