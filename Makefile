@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 WASMFAAS := $(BUILD_DIR)/src/cli/wasmfaas
 CTEST_PARALLEL ?= 2
 
-.PHONY: all deps configure build test run clean bench test-asan fuzz
+.PHONY: all deps configure build test run clean install bench test-asan fuzz
 
 all: build
 
@@ -32,6 +32,12 @@ run: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Puts `wasmfaas` into $(PREFIX)/bin (DESTDIR respected, for packaging):
+# `make install PREFIX=$$HOME/.local` needs no root.
+PREFIX ?= /usr/local
+install: build
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 # Benchmarks (never part of `make test`): installs wasmtime-cli (same
 # Wasmtime release, for `wasmtime serve`) and wrk when missing.

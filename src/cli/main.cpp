@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/new_command.h"
+#include "client/client_commands.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/serve_settings.h"
@@ -64,7 +65,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"echo", "counter"}));
 
-  CLI11_PARSE(app, argc, argv);
+  wasmfaas::client::add_client_commands(app);  // deploy, invoke, ls, ...: a server's client
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return wasmfaas::client::exit_code_after(app, error);
+  }
 
   if (create->parsed()) return wasmfaas::cli::create_function(new_options);
 

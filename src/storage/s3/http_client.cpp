@@ -28,6 +28,12 @@ size_t append_header(char* data, size_t size, size_t count, void* response) {
   return size * count;
 }
 
+int report_progress(void* request, curl_off_t, curl_off_t, curl_off_t total, curl_off_t now) {
+  const auto& progress = static_cast<const HttpRequest*>(request)->upload_progress;
+  if (total > 0) progress(static_cast<uint64_t>(now), static_cast<uint64_t>(total));
+  return 0;
+}
+
 // Runs curl_global_init once, before any handle exists.
 struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -92,12 +98,18 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
+  if (request.upload_progress) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, report_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
+
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (code != CURLE_OK) {
     curl_easy_cleanup(curl);  // its connection may be broken
     return make_error(ErrorCode::kUnavailable,
-                      std::string("storage unavailable: ") + curl_easy_strerror(code));
+                      options_.unavailable_message + ": " + curl_easy_strerror(code));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   give_back(curl);

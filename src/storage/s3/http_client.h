@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::span<const uint8_t> body;  // borrowed: sent as is, never copied
+  // Called now and then while the body is sent (bytes sent, bytes in all),
+  // on the sending thread; none: no progress reports.
+  std::function<void(uint64_t, uint64_t)> upload_progress{};
 };
 
 struct HttpResponse {
@@ -34,7 +38,9 @@ struct HttpResponse {
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds request_timeout{30000};  // 0: none
+  // Starts the message of a transport failure.
+  std::string unavailable_message = "storage unavailable";
 };
 
 // A blocking HTTP/1.1 client on libcurl with pooled keep-alive connections:
