@@ -42,6 +42,7 @@ async function showPage() {
   document.title = `${TITLES[page]} · wasmfaas console`;
   if (leavePage) leavePage();
   leavePage = null;
+  document.getElementById('status').replaceChildren();
   const heading = h('h2', {tabindex: '-1'}, TITLES[page]);
   const body = h('div', {class: 'page', 'data-page': page});
   clear(main, heading, body);

@@ -3,9 +3,9 @@
 // where a value is null, y from 0 to a rounded maximum.
 import {h, svg} from './dom.js';
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const LEFT = 56;
+const WIDTH = 520;
+const HEIGHT = 200;
+const LEFT = 48;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 28;
@@ -68,7 +68,7 @@ export function lineChart({id, title, unit, windowMs, now, series}) {
     const last = [...s.points].reverse().find((p) => p.value !== null && Number.isFinite(p.value));
     return last ? last.value : null;
   });
-  const summary = `${title}, last ${minutes} minutes: ` +
+  const summary = `${title}, last ${minutes} minute${minutes === 1 ? '' : 's'}: ` +
     series.map((s, index) => `${s.name} ${format(latest[index])}${latest[index] === null ? '' : ` ${unit}`}`).join(', ');
   const titleId = `${id}-title`;
   return h('figure', {class: 'chart', id, 'data-points': String(drawn), 'data-latest': String(latest[0] ?? '')},

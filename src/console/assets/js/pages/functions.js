@@ -98,7 +98,11 @@ function uploadPanel(currentBucket, uploaded) {
   zone.addEventListener('drop', (event) => {
     event.preventDefault();
     zone.classList.remove('dragging');
-    choose(event.dataTransfer?.files?.[0]);
+    const files = event.dataTransfer?.files;
+    if (files && files.length) {
+      fileInput.files = files;  // the picker shows the dropped file too
+      choose(files[0]);
+    }
   });
   const submit = async (event) => {
     event.preventDefault();

@@ -68,7 +68,7 @@ export async function render(root, params) {
       picker.element, field('Store', store), field('Key prefix', prefix), h('button', {type: 'submit'}, 'List keys')),
     list, more,
     h('section', {class: 'panel', 'aria-labelledby': 'value-heading'},
-      h('h3', {id: 'value-heading'}, 'Value'),
+      h('h3', {id: 'value-heading'}, 'Read or write a value'),
       h('form', {onsubmit: save, 'aria-label': 'Key and value'},
         field('Key', key), field('Value', value),
         h('div', {class: 'row'}, h('button', {type: 'submit'}, 'Save value'))),

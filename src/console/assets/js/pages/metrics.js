@@ -1,11 +1,12 @@
 // Metrics: charts of the execution rate, latency percentiles and errors
-// over the last minutes, computed in the browser from GET /metrics polled
+// over the last minutes (up to five), computed in the browser from GET /metrics polled
 // every few seconds (metrics_history.js); the current gauges beside them.
 import {lineChart} from '../chart.js';
 import {clear, errorBox, formatBytes, h} from '../dom.js';
 import * as metrics from '../metrics_history.js';
 
 const SHOWN_MS = 5 * 60 * 1000;
+const MIN_SHOWN_MS = 60 * 1000;
 
 export function render(root) {
   const charts = h('div', {class: 'charts'});
@@ -21,14 +22,18 @@ export function render(root) {
     clear(problem, error ? errorBox(error) : null);
     const points = metrics.points();
     const now = Date.now();
+    // The last 5 minutes, or less while the console has been open less
+    // long (at least one), so that a fresh history is not a sliver.
+    const first = metrics.history()[0];
+    const windowMs = Math.min(SHOWN_MS, Math.max(MIN_SHOWN_MS, first ? now - first.time : 0));
     const series = (name, key) => ({name, points: points.map((p) => ({time: p.time, value: p[key]}))});
     clear(charts,
       h('div', {class: 'grid2'},
-        lineChart({id: 'chart-rate', title: 'Executions', unit: 'per s', windowMs: SHOWN_MS, now,
+        lineChart({id: 'chart-rate', title: 'Executions', unit: 'per s', windowMs, now,
           series: [series('executions', 'rate')]}),
-        lineChart({id: 'chart-latency', title: 'Execution latency', unit: 'ms', windowMs: SHOWN_MS, now,
+        lineChart({id: 'chart-latency', title: 'Execution latency', unit: 'ms', windowMs, now,
           series: [series('p50', 'p50'), series('p95', 'p95'), series('p99', 'p99')]}),
-        lineChart({id: 'chart-errors', title: 'Errors', unit: 'per s', windowMs: SHOWN_MS, now,
+        lineChart({id: 'chart-errors', title: 'Errors', unit: 'per s', windowMs, now,
           series: [series('failed executions', 'errorRate'), series('HTTP 5xx answers', 'http5xxRate')]})));
     const last = metrics.history().at(-1);
     if (!last) { clear(facts, h('p', {class: 'empty'}, 'Waiting for the first sample…')); return; }
