@@ -136,12 +136,12 @@ async function functionDetail(bucket, key, {changed, hidden}) {
     api.aliases(bucket, key),
   ]);
   const outcome = h('div', {'aria-live': 'polite'});
-  const act = async (what, action) => {
+  const act = async (what, action, after = changed) => {
     try {
       const done = await action();
       announce(what);
       clear(outcome, h('div', {class: 'message ok'}, what));
-      await changed(done);
+      await after(done);
     } catch (error) {
       clear(outcome, errorBox(error));
     }
@@ -178,7 +178,7 @@ async function functionDetail(bucket, key, {changed, hidden}) {
       h('a', {href: `#/logs?bucket=${encodeURIComponent(bucket)}&key=${encodeURIComponent(key)}`}, 'Its logs'),
       h('button', {type: 'button', class: 'danger', onclick: () => {
         if (!window.confirm(`Hide ${key}? Its versions stay and can still be run by version.`)) return;
-        act(`Hid ${key}.`, () => api.del(`/file/${target}`)).then(hidden);
+        act(`Hid ${key}.`, () => api.del(`/file/${target}`), hidden);
       }}, 'Hide function')),
     outcome,
     h('h4', {}, 'Versions (newest first)'),
