@@ -14,7 +14,7 @@
 // without the alias routes); every step runs by default.
 import {spawn} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -23,6 +23,10 @@ const [binary, functionsDir, nodeModules, artifacts, chromium = '/usr/bin/chromi
 if (!artifacts) {
   console.error('usage: console_test.mjs <wasmfaas> <functions dir> <node_modules> <artifact dir> [chromium]');
   process.exit(2);
+}
+if (!existsSync(join(nodeModules, 'playwright-core')) || !existsSync(chromium)) {
+  console.error(`no playwright-core in '${nodeModules}' or no ${chromium}: run scripts/setup.sh`);
+  process.exit(1);
 }
 const require = createRequire(join(nodeModules, 'noop.js'));
 const {chromium: playwright} = require('playwright-core');

@@ -135,3 +135,17 @@ export function pre(text, label) {
   }
   return h('pre', {'aria-label': label, tabindex: '0'}, shown);
 }
+
+// Runs page actions: act(what, action) awaits `action`, announces `what`
+// and calls `after`; an error is shown in `errors` instead.
+export function actionRunner(errors, after) {
+  return async (what, action) => {
+    try {
+      await action();
+      announce(what);
+      await after();
+    } catch (error) {
+      clear(errors, errorBox(error));
+    }
+  };
+}

@@ -2,7 +2,7 @@
 // a queued one, and the dead list with retry (the redrive) and purge.
 import * as api from '../api.js';
 import {bucketPicker} from '../pickers.js';
-import {announce, clear, errorBox, field, formatTime, h, pre, select, shortId, table} from '../dom.js';
+import {actionRunner, clear, errorBox, field, formatTime, h, pre, select, shortId, table} from '../dom.js';
 
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'];
 
@@ -14,15 +14,7 @@ export async function render(root, params) {
   const dead = h('div', {});
   const detail = h('div', {'aria-live': 'polite'});
 
-  const act = async (what, action) => {
-    try {
-      await action();
-      announce(what);
-      await refresh();
-    } catch (error) {
-      clear(detail, errorBox(error));
-    }
-  };
+  const act = actionRunner(detail, () => refresh());
   const actions = (job) => [
     h('button', {type: 'button', class: 'small secondary', 'aria-label': `Details of job ${job.job}`,
       onclick: () => showJob(job.job)}, 'Details'),

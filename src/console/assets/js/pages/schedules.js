@@ -2,22 +2,14 @@
 // create or replace one, pause, resume, delete.
 import * as api from '../api.js';
 import {bucketPicker} from '../pickers.js';
-import {announce, clear, errorBox, field, formatTime, h, select, shortId, table} from '../dom.js';
+import {actionRunner, clear, errorBox, field, formatTime, h, select, shortId, table} from '../dom.js';
 
 export async function render(root, params) {
   let bucket = '';
   const list = h('div', {});
   const detail = h('div', {'aria-live': 'polite'});
 
-  const act = async (what, action) => {
-    try {
-      await action();
-      announce(what);
-      await refresh();
-    } catch (error) {
-      clear(detail, errorBox(error));
-    }
-  };
+  const act = actionRunner(detail, () => refresh());
   const refresh = async () => {
     if (!bucket) return;
     try {
