@@ -3,12 +3,14 @@
 // Signs in, creates a bucket, uploads a function by drag and drop (and a
 // second version with the file picker), invokes it and sees its output,
 // captured logs and timings, rolls back, sets an alias with a canary, runs
-// a pipeline with its trace, saves a schedule and a key-value value, and
+// a pipeline with its trace, retries a dead job from the dead list, saves
+// a schedule and a key-value value, and
 // sees the metrics charts drawn; screenshots every page into the artifact
 // directory and runs axe-core on each, failing on serious or critical
 // violations, and on any Content-Security-Policy violation or script error.
 //
-//   node console_test.mjs <wasmfaas> <functions dir> <node_modules> <artifact dir> [chromium]
+//   node console_test.mjs <wasmfaas> <functions dir> <test components dir> <node_modules>
+//                         <artifact dir> [chromium]
 //
 // CONSOLE_TEST_SKIP=rollback,canary leaves those steps out (for a server
 // without the alias routes); every step runs by default.
@@ -19,9 +21,11 @@ import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-const [binary, functionsDir, nodeModules, artifacts, chromium = '/usr/bin/chromium'] = process.argv.slice(2);
+const [binary, functionsDir, componentsDir, nodeModules, artifacts, chromium = '/usr/bin/chromium'] =
+  process.argv.slice(2);
 if (!artifacts) {
-  console.error('usage: console_test.mjs <wasmfaas> <functions dir> <node_modules> <artifact dir> [chromium]');
+  console.error('usage: console_test.mjs <wasmfaas> <functions dir> <test components dir> <node_modules> ' +
+    '<artifact dir> [chromium]');
   process.exit(2);
 }
 if (!existsSync(join(nodeModules, 'playwright-core')) || !existsSync(chromium)) {
@@ -37,7 +41,7 @@ const work = mkdtempSync(join(tmpdir(), 'wasmfaas-console-'));
 mkdirSync(artifacts, {recursive: true});
 const secret = `wfs_${randomBytes(32).toString('hex')}`;
 const tokenLine = `console:admin:${createHash('sha256').update(secret).digest('hex')}`;
-let server;
+const servers = [];
 let browser;
 const failures = [];
 const log = (text) => console.log(`[console test] ${text}`);
@@ -46,11 +50,15 @@ function check(condition, what) {
   if (!condition) throw new Error(`check failed: ${what}`);
 }
 
-// Starts the server on a free port; resolves with its base URL.
-function startServer() {
+// Starts a server on a free port (with the admin token unless `open`);
+// resolves with its base URL.
+function startServer({open = false} = {}) {
   return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', join(work, 'data'),
-      '--code-cache-dir', '', '--token', tokenLine, '--log-level', 'warn'], {stdio: ['ignore', 'ignore', 'pipe']});
+    const data = join(work, `data-${servers.length}`);
+    const server = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', data,
+      '--code-cache-dir', '', '--log-level', 'warn', ...(open ? [] : ['--token', tokenLine])],
+    {stdio: ['ignore', 'ignore', 'pipe']});
+    servers.push(server);
     let stderr = '';
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${stderr}`)), 20000);
     server.stderr.on('data', (chunk) => {
@@ -260,9 +268,26 @@ async function run() {
   await step('jobs', async () => {
     const queued = await api(base, 'POST', `/async/${bucket}/${key}`, '{"name":"Later"}');
     check(queued.status === 202, `a job is queued (${queued.status})`);
+    // A job of a function that traps, with one attempt: dead at once.
+    const trap = readFileSync(join(componentsDir, 'fixture_trap.wasm'));
+    check((await api(base, 'POST', `/file/${bucket}/boom`, trap, 'application/wasm')).status === 201, 'boom uploaded');
+    check((await api(base, 'PUT', `/config/${bucket}/boom`, '{"retry":{"max_attempts":1}}')).status === 200,
+      'boom configured');
+    const doomed = JSON.parse((await api(base, 'POST', `/async/${bucket}/boom`, 'x', 'text/plain')).text).job;
+    const deadline = Date.now() + 20000;
+    while (JSON.parse((await api(base, 'GET', `/jobs/${doomed}`)).text).status !== 'dead') {
+      check(Date.now() < deadline, `job ${doomed} died`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await openPage(page, base, `#/jobs?bucket=${bucket}`);
-    await page.locator('table').first().waitFor();
+    const retry = page.getByRole('button', {name: `Retry job ${doomed}`});
+    await retry.first().waitFor();
     await capture(page, 'jobs');
+    const before = JSON.parse((await api(base, 'GET', `/jobs/${doomed}`)).text);
+    await retry.last().click();  // the one in the dead list
+    await page.getByText('queued again').waitFor();
+    const after = JSON.parse((await api(base, 'GET', `/jobs/${doomed}`)).text);
+    check(after.updated !== before.updated, `job ${doomed} was redriven (${JSON.stringify(after)})`);
   });
 
   await step('schedules', async () => {
@@ -306,6 +331,17 @@ async function run() {
 
   check(problems.length === 0, `no script errors or CSP violations:\n  ${problems.join('\n  ')}`);
 
+  await step('open without tokens', async () => {
+    // A server without tokens (loopback only): the console opens directly.
+    const openBase = await startServer({open: true});
+    const other = await context.newPage();
+    await other.goto(`${openBase}/console/`);
+    await other.waitForSelector('main[data-ready="functions"]');
+    check(await other.locator('#sign-out').isHidden(), 'no sign-out without a token');
+    check(await other.evaluate(() => sessionStorage.length) === 0, 'nothing stored');
+    await other.close();
+  });
+
   await step('content security policy', async () => {
     // The browser refuses what the console never does: an inline script
     // and an inline style.
@@ -334,7 +370,7 @@ try {
   failures.push(error.stack ?? String(error));
 } finally {
   if (browser) await browser.close();
-  if (server) server.kill('SIGTERM');
+  for (const server of servers) server.kill('SIGTERM');
   rmSync(work, {recursive: true, force: true});
 }
 writeFileSync(join(artifacts, 'result.txt'), failures.length ? failures.join('\n') : 'passed\n');
