@@ -72,8 +72,8 @@ TEST(ConsoleAssetsTest, ScriptsNeverTurnTextIntoMarkupOrCode) {
 }
 
 TEST(ConsoleAssetsTest, EveryReferencedFileIsEmbedded) {
-  const std::regex page_reference(R"((?:src|href)="([^"#:]+)")");
-  const std::regex module_import(R"((?:from\s+|import\()'(\.{1,2}/[^']+)')");
+  const std::regex page_reference(R"re((?:src|href)="([^"#:]+)")re");
+  const std::regex module_import(R"re((?:from\s+|import\()'(\.{1,2}/[^']+)')re");
   std::set<std::string> referenced;
   for (const ConsoleAsset& asset : console_assets()) {
     const std::string text(asset.body);
