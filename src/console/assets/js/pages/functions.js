@@ -3,14 +3,15 @@
 // version, set an alias and its canary.
 import * as api from '../api.js';
 import {bucketPicker} from '../pickers.js';
-import {announce, clear, errorBox, field, formatBytes, formatTime, h, select, shortId, table} from '../dom.js';
+import {announce, clear, errorBox, field, formatBytes, formatTime, h, okBox, select, shortId, table} from '../dom.js';
 
 export async function render(root, params) {
   const listArea = h('div', {});
   const detailArea = h('div', {});
   let bucket = '';
 
-  const refreshList = async (selectKey) => {
+  // `notice`: what the last action did, shown in the re-rendered detail.
+  const refreshList = async (selectKey, notice) => {
     clear(listArea);
     if (!bucket) {
       listArea.append(h('p', {class: 'empty'}, 'No bucket yet: create one above.'));
@@ -27,20 +28,20 @@ export async function render(root, params) {
             onclick: () => showDetail(file.name)}, 'Versions'),
           h('a', {href: `#/invoke?bucket=${encodeURIComponent(bucket)}&key=${encodeURIComponent(file.name)}`}, 'Invoke')],
         ]), 'No functions in this bucket yet: upload one above.'));
-      if (selectKey) await showDetail(selectKey);
+      if (selectKey) await showDetail(selectKey, notice);
     } catch (error) {
       clear(listArea, errorBox(error));
     }
   };
 
-  const showDetail = async (key) => {
+  const showDetail = async (key, notice) => {
     clear(detailArea, h('p', {}, `Loading ${key}…`));
     try {
-      clear(detailArea, await functionDetail(bucket, key, {
-        changed: () => refreshList(key),
+      clear(detailArea, await functionDetail(bucket, key, notice, {
+        changed: (what) => refreshList(key, what),
         hidden: () => { clear(detailArea); refreshList(); },
       }));
-      detailArea.querySelector('h3')?.focus();
+      if (!notice) detailArea.querySelector('h3')?.focus();
     } catch (error) {
       clear(detailArea, errorBox(error));
     }
@@ -129,19 +130,18 @@ function uploadPanel(currentBucket, uploaded) {
 }
 
 // One function: versions (roll back to, delete) and aliases (set, canary, delete).
-async function functionDetail(bucket, key, {changed, hidden}) {
+async function functionDetail(bucket, key, notice, {changed, hidden}) {
   const target = api.path(bucket, key);
   const [{versions}, aliases] = await Promise.all([
     api.get(`/file/${target}?versions`),
     api.aliases(bucket, key),
   ]);
-  const outcome = h('div', {'aria-live': 'polite'});
+  const outcome = h('div', {'aria-live': 'polite'}, notice ? okBox(notice) : null);
   const act = async (what, action, after = changed) => {
     try {
-      const done = await action();
+      await action();
       announce(what);
-      clear(outcome, h('div', {class: 'message ok'}, what));
-      await after(done);
+      await after(what);
     } catch (error) {
       clear(outcome, errorBox(error));
     }
