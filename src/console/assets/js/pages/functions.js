@@ -157,7 +157,7 @@ async function functionDetail(bucket, key, notice, {changed, hidden}) {
     [entry.latest ? h('span', {class: 'badge latest'}, 'current') : null,
       aliasesOf(entry.version).map((name) => h('span', {class: 'badge'}, name))],
     [entry.latest ? null : h('button', {type: 'button', class: 'small secondary',
-      'aria-label': `Roll back to version ${entry.version}`,
+      'aria-label': `Roll back to this version, ${entry.version}`,
       onclick: () => act(`Rolled ${key} back to ${shortId(entry.version)}.`,
         () => api.postJson(`/rollback/${target}`, {to: entry.version}))}, 'Roll back to this'),
     h('button', {type: 'button', class: 'small danger', 'aria-label': `Delete version ${entry.version}`,
