@@ -123,6 +123,28 @@ PYTHON
   "$TEST_VENV/bin/pip" install --quiet "${TEST_PYTHON_PACKAGES[@]}"
 fi
 
+# The console's browser test (tests/console): playwright-core and axe-core
+# from npm, exactly as tests/console/package-lock.json pins them, in a cache
+# directory named after the lock's hash. playwright-core downloads no
+# browser: the test drives Debian's chromium (APT_PACKAGES).
+setup_console_tests() {
+  command -v npm >/dev/null || { log "npm not found: install Node.js (>= 20) and npm"; exit 1; }
+  local hash
+  hash=$(cat "$ROOT/tests/console/package.json" "$ROOT/tests/console/package-lock.json" |
+    sha256sum | cut -c1-16)
+  CONSOLE_TESTS_DIR="$CACHE_DIR/console-tests/$hash"
+  [ -f "$CONSOLE_TESTS_DIR/.installed" ] && return
+  log "npm ci (playwright-core, axe-core; pinned by tests/console/package-lock.json; once, into $CONSOLE_TESTS_DIR)"
+  rm -rf "$CACHE_DIR/console-tests"  # an older lock's install goes too
+  mkdir -p "$CONSOLE_TESTS_DIR"
+  cp "$ROOT/tests/console/package.json" "$ROOT/tests/console/package-lock.json" "$CONSOLE_TESTS_DIR/"
+  (cd "$CONSOLE_TESTS_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  touch "$CONSOLE_TESTS_DIR/.installed"
+}
+setup_console_tests
+CHROMIUM=$(command -v chromium) || { log "chromium not found (Debian package chromium)"; exit 1; }
+
 mkdir -p "$(dirname "$DEPS_FILE")"
 cat >"$DEPS_FILE.tmp" <<CMAKE
 # Written by scripts/setup.sh; do not edit.
@@ -137,6 +159,8 @@ set(VERSITYGW "$CACHE_DIR/tools/bin/versitygw")
 set(VEGETA "$CACHE_DIR/tools/bin/vegeta")
 set(TEST_PYTHON "$TEST_VENV/bin/python3")
 set(POSTGRES_BIN_DIR "$POSTGRES_BIN_DIR")
+set(CONSOLE_TEST_NODE_MODULES "$CONSOLE_TESTS_DIR/node_modules")
+set(CHROMIUM "$CHROMIUM")
 CMAKE
 # Rewrite only on change, so that CMake does not reconfigure needlessly.
 if cmp -s "$DEPS_FILE.tmp" "$DEPS_FILE"; then rm "$DEPS_FILE.tmp"; else mv "$DEPS_FILE.tmp" "$DEPS_FILE"; fi

@@ -21,6 +21,7 @@ APT_PACKAGES=(
   libsqlite3-dev libpq-dev postgresql
   libhowardhinnant-date-dev  # date/tz.h; brings libdate-tz3, which the binaries need at run time
   haproxy nginx docker-compose  # the load balancers of deploy/ (and the cluster tests), compose's checker
+  chromium fonts-dejavu-core  # the console's browser test (tests/console): Debian's Chromium, a font for its screenshots
 )
 
 # Only for `make fuzz` (libFuzzer and the sanitizer runtimes for clang-19).

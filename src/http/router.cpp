@@ -47,6 +47,7 @@ Router::Router(RouterDependencies dependencies) : deps_(dependencies) {
   add_keyvalue_routes(table_, deps_);
   add_job_routes(table_, deps_);
   add_schedule_routes(table_, deps_);
+  add_console_routes(table_, deps_);
 }
 
 bool Router::is_upload(const Request& header) const {

@@ -14,5 +14,6 @@ void add_pipeline_routes(RouteTable& table, const RouterDependencies& deps);    
 void add_keyvalue_routes(RouteTable& table, const RouterDependencies& deps);    // routes_kv.cpp
 void add_job_routes(RouteTable& table, const RouterDependencies& deps);         // routes_jobs.cpp
 void add_schedule_routes(RouteTable& table, const RouterDependencies& deps);    // routes_schedules.cpp
+void add_console_routes(RouteTable& table, const RouterDependencies& deps);     // routes_console.cpp
 
 }  // namespace wasmfaas::http

@@ -216,6 +216,7 @@ class RouteMatrixTest : public ::testing::Test {
     fill("{name}", name);
     fill("{store}", "default");
     fill("{id}", id);
+    fill("{path}", "index.html");
     return request;
   }
 
