@@ -120,13 +120,13 @@ ServeSettings::ServeSettings(CLI::App& command) : command_(command) {
   c.add_flag("--no-cache", no_cache_,
              "Download and compile on every exec, as the seed did (for comparison)");
   c.add_option("--freshness-ms", freshness_ms_,
-               "How long an exec may run a key's version without asking the store whether it "
-               "changed (0: ask every time)")
+               "How long an exec may run a key's version (or an alias's target) without asking "
+               "the store whether it changed (0: ask every time)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   c.add_flag("--no-change-notices", no_change_notices_,
              "Nodes sharing a PostgreSQL state database do not tell each other of uploads, "
-             "config changes and deletes (then only --freshness-ms applies)");
+             "config changes, alias changes and deletes (then only --freshness-ms applies)");
   c.add_option("--notified-freshness-ms", notified_freshness_ms_,
                "While change notices from other nodes arrive, how long an exec may run a key's "
                "version without asking the store (changes made behind wasmfaas's back show "

@@ -41,7 +41,7 @@ std::vector<std::string_view> all_error_names() {
   }
   for (std::string_view name :
        {reason::kRouteNotFound, reason::kBucketNotFound, reason::kFunctionNotFound,
-        reason::kVersionNotFound, reason::kPipelineNotFound, reason::kBucketNotEmpty,
+        reason::kVersionNotFound, reason::kPipelineNotFound, reason::kAliasNotFound, reason::kBucketNotEmpty,
         reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
         reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
