@@ -31,7 +31,8 @@ class DeploymentService {
  public:
   DeploymentService(storage::ObjectStore& store, cache::CompiledFunctions& compiled,
                     FunctionVersions& versions, FunctionConfigs& configs,
-                    FunctionAliases& aliases, SystemBucket system, ConfigBounds config_bounds, keyvalue::KeyValueService* keyvalue = nullptr);
+                    FunctionAliases& aliases, SystemBucket system, ConfigBounds config_bounds,
+                    keyvalue::KeyValueService* keyvalue = nullptr);
 
   Result<void> create_bucket(std::string_view bucket);
   // kConflict (reason bucket_not_empty) while it holds functions, hidden

@@ -32,11 +32,11 @@ struct ExecutionOptions {
 
 // Runs functions, for every caller alike (HTTP exec, pipelines, later
 // async jobs and cron): resolves the version (pinned or current, through
-// FunctionVersions; an alias through FunctionAliases), gets its compiled code (CompiledFunctions, else fetched
-// and compiled), applies the version's config (limits, environment,
-// outgoing HTTP, key-value grants in its own bucket, wasi:config values,
-// per-function concurrency), runs it in a fresh sandbox and
-// reports the run (ExecReporter) whatever its outcome. Changes nothing in
+// FunctionVersions; an alias's through FunctionAliases), gets its compiled
+// code (CompiledFunctions, else fetched and compiled), applies the
+// version's config (limits, environment, outgoing HTTP, key-value grants in
+// its own bucket, wasi:config values, per-function concurrency), runs it in
+// a fresh sandbox and reports the run (ExecReporter) whatever its outcome. Changes nothing in
 // the store. Thread-safe; one instance serves all workers.
 class ExecutionService {
  public:

@@ -1,5 +1,6 @@
 #include "api/function_alias.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -8,12 +9,15 @@
 namespace wasmfaas::api {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
 
 Result<std::string> version_field(const nlohmann::json& object, std::string_view where) {
   const auto found = object.find("version");
   if (found == object.end() || !found->is_string()) {
-    return std::unexpected(invalid("field '" + std::string(where) + "' must be a version id string"));
+    return std::unexpected(
+        invalid("field '" + std::string(where) + "' must be a version id string"));
   }
   std::string version = found->get<std::string>();
   if (!storage::validate_version_id(version)) {
@@ -35,12 +39,14 @@ Result<AliasCanary> parse_canary(const nlohmann::json& canary) {
   }
   auto version = version_field(canary, "canary.version");
   if (!version) return std::unexpected(version.error());
+  // An integer, written 10 or 10.0 (JSON Schema's integer), from 0 to 100.
   const auto weight = canary.find("weight");
-  if (weight == canary.end() || !weight->is_number_integer() || *weight < 0 || *weight > 100) {
+  const double value = weight != canary.end() && weight->is_number() ? weight->get<double>() : -1;
+  if (value < 0 || value > 100 || value != std::floor(value)) {
     return std::unexpected(
         invalid("field 'canary.weight' must be an integer percent from 0 to 100"));
   }
-  return AliasCanary{std::move(*version), weight->get<uint32_t>()};
+  return AliasCanary{std::move(*version), static_cast<uint32_t>(value)};
 }
 
 nlohmann::json alias_object(const FunctionAlias& alias) {
@@ -87,7 +93,7 @@ Result<FunctionAlias> parse_alias(std::string_view name, std::string_view json) 
   auto version = version_field(document, "version");
   if (!version) return std::unexpected(version.error());
   FunctionAlias alias{std::string(name), std::move(*version), std::nullopt};
-  if (const auto canary = document.find("canary"); canary != document.end() && !canary->is_null()) {
+  if (const auto canary = document.find("canary"); canary != document.end()) {
     auto parsed = parse_canary(*canary);
     if (!parsed) return std::unexpected(parsed.error());
     alias.canary = std::move(*parsed);

@@ -22,8 +22,8 @@ Result<void> SystemBucket::check_user_bucket(std::string_view bucket) const {
   if (bucket == name_) {
     return make_error(ErrorCode::kInvalidArgument,
                       "bucket '" + name_ +
-                          "' holds wasmfaas's own data (configs, aliases, pipelines) and cannot be used "
-                          "as a bucket of functions; pick another name");
+                          "' holds wasmfaas's own data (configs, aliases, pipelines) and cannot be "
+                          "used as a bucket of functions; pick another name");
   }
   return {};
 }

@@ -41,12 +41,12 @@ std::vector<std::string_view> all_error_names() {
   }
   for (std::string_view name :
        {reason::kRouteNotFound, reason::kBucketNotFound, reason::kFunctionNotFound,
-        reason::kVersionNotFound, reason::kPipelineNotFound, reason::kAliasNotFound, reason::kBucketNotEmpty,
+        reason::kVersionNotFound, reason::kPipelineNotFound, reason::kBucketNotEmpty,
         reason::kInvalidJson, reason::kInvalidConfig, reason::kUnknownQueryParameter,
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
         reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
         reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded, reason::kJobNotFound,
-        reason::kScheduleNotFound, reason::kShuttingDown}) {
+        reason::kScheduleNotFound, reason::kShuttingDown, reason::kAliasNotFound}) {
     names.push_back(name);
   }
   return names;

@@ -10,7 +10,9 @@ namespace {
 using beast_http::status;
 using beast_http::verb;
 
-Error invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorCode::kInvalidArgument, std::move(message)};
+}
 
 // The alias a PUT or DELETE names: ?name=<alias>.
 Result<std::string> alias_name(const Call& call) {
@@ -54,7 +56,7 @@ Result<std::optional<std::string>> rollback_target(const Request& request) {
     if (field_name != "to") return std::unexpected(invalid("unknown field '" + field_name + "'"));
   }
   const auto to = body.find("to");
-  if (to == body.end() || to->is_null()) return std::nullopt;
+  if (to == body.end()) return std::nullopt;
   if (!to->is_string() || !storage::validate_version_id(to->get<std::string>())) {
     return std::unexpected(invalid("field 'to' must be a version id"));
   }

@@ -270,6 +270,7 @@ TEST_F(AliasesTest, RollbackMakesAnEarlierVersionCurrentKeepingTheHistory) {
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(code(unknown), "version_not_found");
   EXPECT_EQ(send(kAdmin, verb::post, "/rollback/apps/greet", R"({"to":7})").status, 400);
+  EXPECT_EQ(send(kAdmin, verb::post, "/rollback/apps/greet", R"({"to":null})").status, 400);
   EXPECT_EQ(send(kAdmin, verb::post, "/rollback/apps/greet", R"({"from":"x"})").status, 400);
   EXPECT_EQ(send(kAdmin, verb::post, "/rollback/apps/greet", "not json").status, 400);
   const HttpResult single = send(kAdmin, verb::post, "/rollback/other/greet");
@@ -310,9 +311,11 @@ TEST_F(AliasesTest, MalformedOrUnknownIsRefused) {
             400, "invalid_argument");
   }
   refused(set_alias("prod", {{"version", "nope"}}), 404, "version_not_found");
-  refused(set_alias("prod", {{"version", hello_}, {"canary", {{"version", "nope"}, {"weight", 5}}}}),
+  refused(set_alias("prod",
+                    {{"version", hello_}, {"canary", {{"version", "nope"}, {"weight", 5}}}}),
           404, "version_not_found");
-  refused(set_alias("prod", {{"version", other_}}), 404, "version_not_found");  // another function's
+  // A version of another function.
+  refused(set_alias("prod", {{"version", other_}}), 404, "version_not_found");
   refused(set_alias("prod", {{"version", hello_}}, "apps/ghost"), 404, "function_not_found");
   refused(set_alias("Prod", {{"version", hello_}}), 400, "invalid_argument");
   refused(set_alias("123", {{"version", hello_}}), 400, "invalid_argument");
@@ -353,8 +356,8 @@ TEST_F(AliasesTest, ATokenOfOneBucketReachesOnlyThatBucketsAliases) {
   EXPECT_EQ(send(kAppsInvoke, verb::get, "/aliases/apps/greet").status, 403);
   EXPECT_EQ(send(kAppsInvoke, verb::post, "/exec/other/greet?alias=prod", kInput).status, 403);
   // The other bucket's alias is untouched.
-  EXPECT_EQ(json::parse(send(kAdmin, verb::get, "/aliases/other/greet").body)["aliases"][0]["version"],
-            other_);
+  const json others = json::parse(send(kAdmin, verb::get, "/aliases/other/greet").body);
+  EXPECT_EQ(others["aliases"][0]["version"], other_);
 }
 
 }  // namespace

@@ -30,7 +30,10 @@ TEST(ParseAliasTest, ReadsAVersionAndAnOptionalCanary) {
   const auto weighted =
       parse_alias("prod", R"({"version":"v7","canary":{"version":"v8","weight":10}})").value();
   EXPECT_EQ(weighted, (FunctionAlias{"prod", "v7", AliasCanary{"v8", 10}}));
-  EXPECT_EQ(parse_alias("prod", R"({"version":"v7","canary":null})").value().canary, std::nullopt);
+  EXPECT_EQ(parse_alias("p", R"({"version":"a","canary":{"version":"b","weight":20.0}})")
+                .value()
+                .canary->weight,
+            20u);
   EXPECT_EQ(parse_alias("p", R"({"version":"a","canary":{"version":"b","weight":0}})")
                 .value()
                 .canary->weight,
@@ -60,6 +63,8 @@ TEST(ParseAliasTest, RefusesMalformedBodiesNamingTheField) {
         "prod", std::string(R"({"version":"a","canary":{"version":"b","weight":)") + weight + "}}");
     EXPECT_NE(error.message.find("canary.weight"), std::string::npos) << weight;
   }
+  EXPECT_NE(refused("prod", R"({"version":"a","canary":null})").message.find("'canary'"),
+            std::string::npos);
   EXPECT_NE(refused("prod", R"({"version":"a","canary":{"weight":5}})").message.find(
                 "canary.version"),
             std::string::npos);
@@ -116,10 +121,9 @@ TEST(AliasPickTest, RollsCoverZeroToNinetyNineUniformly) {
 }
 
 TEST(PipelineAliasStepTest, HashSelectsAnAliasUnlessAVersionPins) {
-  const auto definition =
-      parse_pipeline(R"({"steps":["hello#prod","a#b#canary","up@v1","tag#x@v2","k#","k#Bad","#prod"]})",
-                     16)
-          .value();
+  constexpr char kSteps[] =
+      R"({"steps":["hello#prod","a#b#canary","up@v1","tag#x@v2","k#","k#Bad","#prod"]})";
+  const auto definition = parse_pipeline(kSteps, 16).value();
   const auto& steps = definition.steps;
   ASSERT_EQ(steps.size(), 7u);
   EXPECT_EQ(steps[0].key, "hello");
@@ -138,8 +142,7 @@ TEST(PipelineAliasStepTest, HashSelectsAnAliasUnlessAVersionPins) {
   EXPECT_EQ(steps[4].key, "k#");
   EXPECT_EQ(steps[6].key, "#prod");
   EXPECT_EQ(steps[0].describe(), "hello#prod");
-  EXPECT_EQ(pipeline_json(definition),
-            R"({"steps":["hello#prod","a#b#canary","up@v1","tag#x@v2","k#","k#Bad","#prod"]})");
+  EXPECT_EQ(pipeline_json(definition), kSteps);
 
   const auto qualified = parse_qualified_steps({"box/hello#prod"}, 16).value();
   ASSERT_EQ(qualified.size(), 1u);
