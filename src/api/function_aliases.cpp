@@ -1,6 +1,7 @@
 #include "api/function_aliases.h"
 
 #include <algorithm>
+#include <span>
 
 #include "api/function_names.h"
 
@@ -21,24 +22,7 @@ Result<std::vector<FunctionAlias>> FunctionAliases::read(std::string_view bucket
 
 Result<std::vector<FunctionAlias>> FunctionAliases::list(std::string_view bucket,
                                                          std::string_view key) {
-  const std::string name = function_name(bucket, key);
-  const auto now = std::chrono::steady_clock::now();
-  std::optional<CheckedAliases> known;
-  uint64_t forgets_before = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (const auto it = checked_.find(name); it != checked_.end()) known = it->second;
-    if (known && now - known->checked < trusted_for_) return known->aliases;
-    forgets_before = forgets_;
-  }
-  auto aliases = read(bucket, key);
-  if (aliases) {
-    std::lock_guard lock(mutex_);
-    if (forgets_ == forgets_before) checked_[name] = CheckedAliases{*aliases, now};
-    return aliases;
-  }
-  if (aliases.error().code == ErrorCode::kUnavailable && known) return known->aliases;
-  return aliases;
+  return checked_.get(function_name(bucket, key), [&] { return read(bucket, key); });
 }
 
 Result<FunctionAlias> FunctionAliases::find(std::string_view bucket, std::string_view key,
@@ -79,36 +63,16 @@ Result<void> FunctionAliases::update(std::string_view bucket, std::string_view k
 }
 
 Result<void> FunctionAliases::remove_bucket(std::string_view bucket) {
-  {
-    std::lock_guard lock(mutex_);
-    const std::string prefix = std::string(bucket) + "/";
-    std::erase_if(checked_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
-    ++forgets_;
-  }
+  checked_.forget_prefix(std::string(bucket) + "/");
   auto removed = system_.remove_all(store_, SystemBucket::aliases_prefix(bucket));
   if (!removed) return std::unexpected(removed.error());
   return {};
 }
 
 void FunctionAliases::forget(std::string_view bucket, std::string_view key) {
-  std::lock_guard lock(mutex_);
-  checked_.erase(function_name(bucket, key));
-  ++forgets_;
+  checked_.forget(function_name(bucket, key));
 }
 
-void FunctionAliases::forget_all() {
-  std::lock_guard lock(mutex_);
-  checked_.clear();
-  ++forgets_;
-}
-
-void FunctionAliases::set_notified(bool live, std::chrono::milliseconds notified_window) {
-  std::lock_guard lock(mutex_);
-  if (live) {
-    checked_.clear();
-    ++forgets_;
-  }
-  trusted_for_ = live ? std::max(notified_window, freshness_window_) : freshness_window_;
-}
+void FunctionAliases::forget_all() { checked_.forget_all(); }
 
 }  // namespace wasmfaas::api

@@ -1,17 +1,15 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "api/function_alias.h"
 #include "api/system_bucket.h"
+#include "api/trusted_cache.h"
 #include "common/error.h"
 #include "storage/object_store.h"
 
@@ -35,7 +33,7 @@ class FunctionAliases {
 
   FunctionAliases(storage::ObjectStore& store, SystemBucket system,
                   std::chrono::milliseconds freshness_window)
-      : store_(store), system_(std::move(system)), freshness_window_(freshness_window) {}
+      : store_(store), system_(std::move(system)), checked_(freshness_window) {}
 
   // The function's aliases sorted by name (none: empty), within the
   // trusted window.
@@ -60,26 +58,16 @@ class FunctionAliases {
   void forget_all();
   // As FunctionVersions: set once before serving / when notices start or stop.
   void set_publisher(Publisher publisher) { publisher_ = std::move(publisher); }
-  void set_notified(bool live, std::chrono::milliseconds notified_window);
+  void set_notified(bool live, std::chrono::milliseconds notified_window) {
+    checked_.set_notified(live, notified_window);
+  }
 
  private:
-  struct CheckedAliases {
-    std::vector<FunctionAlias> aliases;
-    std::chrono::steady_clock::time_point checked;
-  };
-
-
   storage::ObjectStore& store_;
   const SystemBucket system_;
-  const std::chrono::milliseconds freshness_window_;
   Publisher publisher_;
   std::mutex write_mutex_;  // serializes update()
-  std::mutex mutex_;
-  std::unordered_map<std::string, CheckedAliases> checked_;  // by "bucket/key"
-  std::chrono::milliseconds trusted_for_{freshness_window_};
-  // Counts forgets: aliases read from the store are kept only if nothing was
-  // forgotten while they were read.
-  uint64_t forgets_ = 0;
+  TrustedCache<std::vector<FunctionAlias>> checked_;
 };
 
 }  // namespace wasmfaas::api
