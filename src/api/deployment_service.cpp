@@ -240,6 +240,7 @@ Result<FunctionAlias> DeploymentService::set_alias(std::string_view bucket, std:
   if (auto ok = check_names(bucket, key); !ok) return std::unexpected(ok.error());
   auto alias = parse_alias(name, body_json);
   if (!alias) return std::unexpected(alias.error());
+  if (auto exists = function_exists(bucket, key); !exists) return std::unexpected(exists.error());
   for (const std::string* version_id :
        {&alias->version_id, alias->canary ? &alias->canary->version_id : nullptr}) {
     if (!version_id) continue;

@@ -76,17 +76,19 @@ TEST_P(FunctionAliasesTest, AliasesAreOneObjectInTheSystemBucketSortedByName) {
 }
 
 TEST_P(FunctionAliasesTest, AnAliasMustNameVersionsOfAFunctionThatExist) {
-  const auto unknown = deployments().set_alias("box", "hello", "prod", R"({"version":"nope"})");
+  const auto unknown =
+      deployments().set_alias("box", "hello", "prod", R"({"version":"0123456789abcdef"})");
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().reason, reason::kVersionNotFound);
   const auto unknown_canary = deployments().set_alias(
       "box", "hello", "prod",
-      R"({"version":")" + first_ + R"(","canary":{"version":"nope","weight":5}})");
+      R"({"version":")" + first_ + R"(","canary":{"version":"0123456789abcdef","weight":5}})");
   ASSERT_FALSE(unknown_canary.has_value());
   EXPECT_EQ(unknown_canary.error().reason, reason::kVersionNotFound);
-  const auto no_function = deployments().set_alias("box", "ghost", "prod", R"({"version":"v1"})");
+  const auto no_function =
+      deployments().set_alias("box", "ghost", "prod", R"({"version":"0123456789abcdef"})");
   ASSERT_FALSE(no_function.has_value());
-  EXPECT_EQ(no_function.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(no_function.error().reason, reason::kFunctionNotFound);
   EXPECT_EQ(deployments().list_aliases("box", "ghost").error().reason,
             reason::kFunctionNotFound);
   EXPECT_EQ(deployments().list_aliases("nobox", "hello").error().reason,
@@ -172,7 +174,7 @@ TEST_P(FunctionAliasesTest, RollbackStoresTheTargetsBytesAndConfigAsANewVersion)
   const auto current = deployments().rollback("box", "hello", forward.version.version_id);
   ASSERT_FALSE(current.has_value());
   EXPECT_EQ(current.error().code, ErrorCode::kConflict);
-  const auto unknown = deployments().rollback("box", "hello", std::string("nope"));
+  const auto unknown = deployments().rollback("box", "hello", std::string("0123456789abcdef"));
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().reason, reason::kVersionNotFound);
   EXPECT_EQ(deployments().rollback("box", "ghost", std::nullopt).error().reason,
