@@ -59,9 +59,9 @@ TEST_P(FunctionAliasesTest, AliasesAreOneObjectInTheSystemBucketSortedByName) {
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(std::string(stored->data.begin(), stored->data.end()), aliases_json(aliases));
   // The user's bucket holds only the function.
-  for (const auto& version : store_->list_object_versions("box", "").value()) {
-    EXPECT_EQ(version.key, "hello");
-  }
+  const auto in_bucket = store_->list_object_versions("box", "").value();
+  ASSERT_EQ(in_bucket.size(), 2u);
+  for (const auto& version : in_bucket) EXPECT_EQ(version.key, "hello");
 
   ASSERT_TRUE(deployments().delete_alias("box", "hello", "canary").has_value());
   ASSERT_TRUE(deployments().delete_alias("box", "hello", "prod").has_value());
