@@ -13,12 +13,14 @@ namespace wasmfaas::api {
 DeploymentService::DeploymentService(storage::ObjectStore& store,
                                      cache::CompiledFunctions& compiled,
                                      FunctionVersions& versions, FunctionConfigs& configs,
-                                     SystemBucket system, ConfigBounds config_bounds,
+                                     FunctionAliases& aliases, SystemBucket system,
+                                     ConfigBounds config_bounds,
                                      keyvalue::KeyValueService* keyvalue)
     : store_(store),
       compiled_(compiled),
       versions_(versions),
       configs_(configs),
+      aliases_(aliases),
       system_(std::move(system)),
       config_bounds_(config_bounds),
       keyvalue_(keyvalue) {}
@@ -60,6 +62,7 @@ Result<void> DeploymentService::delete_bucket(std::string_view bucket) {
   }
   auto removed = configs_.remove_bucket(bucket);
   if (!removed) return removed;
+  if (auto aliases = aliases_.remove_bucket(bucket); !aliases) return aliases;
   // Versions of pipelines deleted by hand, should any be left.
   auto leftovers = system_.remove_all(store_, SystemBucket::pipelines_prefix(bucket));
   if (!leftovers) return std::unexpected(leftovers.error());
@@ -120,6 +123,12 @@ Result<storage::ObjectVersion> DeploymentService::upload(std::string_view bucket
   } else if (previous.error().code != ErrorCode::kNotFound) {
     return std::unexpected(previous.error());
   }
+  return store_version(bucket, key, bytes, config);
+}
+
+Result<storage::ObjectVersion> DeploymentService::store_version(
+    std::string_view bucket, std::string_view key, std::span<const uint8_t> bytes,
+    const std::optional<FunctionConfig>& config) {
   auto stored = store_.put_object(bucket, key, bytes);
   versions_.changed(bucket, key);
   if (!stored) return std::unexpected(function_error(bucket, key, std::nullopt, stored.error()));
@@ -153,13 +162,7 @@ Result<storage::ObjectVersion> DeploymentService::put_config(std::string_view bu
   }
   // The same bytes as a new version: its SHA-256 is unchanged, so the
   // compiled code cached for it serves the new version too.
-  auto stored = store_.put_object(bucket, key, object->data);
-  versions_.changed(bucket, key);
-  if (!stored) return stored;
-  if (auto saved = configs_.save(bucket, key, stored->version_id, *config); !saved) {
-    return std::unexpected(saved.error());
-  }
-  return stored;
+  return store_version(bucket, key, object->data, *config);
 }
 
 Result<FunctionConfig> DeploymentService::get_config(std::string_view bucket,
@@ -184,6 +187,19 @@ Result<storage::Object> DeploymentService::download(std::string_view bucket,
 Result<void> DeploymentService::delete_file(std::string_view bucket, std::string_view key,
                                             const std::optional<std::string>& version_id) {
   if (auto ok = check_names(bucket, key); !ok) return ok;
+  if (version_id) {
+    auto aliases = aliases_.read(bucket, key);
+    if (!aliases) return std::unexpected(aliases.error());
+    for (const FunctionAlias& alias : *aliases) {
+      if (alias.version_id == *version_id ||
+          (alias.canary && alias.canary->version_id == *version_id)) {
+        return make_error(ErrorCode::kConflict,
+                          "version '" + *version_id + "' of '" + std::string(key) +
+                              "' is in use by alias '" + alias.name +
+                              "'; point the alias elsewhere or delete it first");
+      }
+    }
+  }
   auto deleted = version_id ? store_.delete_object_version(bucket, key, *version_id)
                             : store_.delete_object(bucket, key);
   // After the delete: a node told earlier could read the old version again.
@@ -210,6 +226,91 @@ Result<void> DeploymentService::function_exists(std::string_view bucket, std::st
     return std::unexpected(function_error(bucket, key, std::nullopt, versions.error()));
   }
   return {};
+}
+
+Result<std::vector<FunctionAlias>> DeploymentService::list_aliases(std::string_view bucket,
+                                                                   std::string_view key) {
+  if (auto exists = function_exists(bucket, key); !exists) return std::unexpected(exists.error());
+  return aliases_.read(bucket, key);
+}
+
+Result<FunctionAlias> DeploymentService::set_alias(std::string_view bucket, std::string_view key,
+                                                   std::string_view name,
+                                                   std::string_view body_json) {
+  if (auto ok = check_names(bucket, key); !ok) return std::unexpected(ok.error());
+  auto alias = parse_alias(name, body_json);
+  if (!alias) return std::unexpected(alias.error());
+  if (auto exists = function_exists(bucket, key); !exists) return std::unexpected(exists.error());
+  for (const std::string* version_id :
+       {&alias->version_id, alias->canary ? &alias->canary->version_id : nullptr}) {
+    if (!version_id) continue;
+    auto exists = store_.head_object(bucket, key, *version_id);
+    if (!exists) return std::unexpected(function_error(bucket, key, *version_id, exists.error()));
+  }
+  auto updated = aliases_.update(bucket, key, [&](std::vector<FunctionAlias>& aliases) {
+    std::erase_if(aliases, [&](const FunctionAlias& other) { return other.name == alias->name; });
+    aliases.push_back(*alias);
+    return Result<void>();
+  });
+  if (!updated) return std::unexpected(updated.error());
+  return alias;
+}
+
+Result<void> DeploymentService::delete_alias(std::string_view bucket, std::string_view key,
+                                             std::string_view name) {
+  if (auto ok = check_names(bucket, key); !ok) return ok;
+  if (auto valid = validate_alias_name(name); !valid) return valid;
+  return aliases_.update(bucket, key, [&](std::vector<FunctionAlias>& aliases) -> Result<void> {
+    if (std::erase_if(aliases, [&](const FunctionAlias& alias) { return alias.name == name; }) ==
+        0) {
+      return make_error(ErrorCode::kNotFound,
+                        "function '" + std::string(key) + "' in bucket '" + std::string(bucket) +
+                            "' has no alias '" + std::string(name) + "'",
+                        reason::kAliasNotFound);
+    }
+    return {};
+  });
+}
+
+Result<DeploymentService::Rollback> DeploymentService::rollback(
+    std::string_view bucket, std::string_view key, const std::optional<std::string>& to) {
+  if (auto ok = check_names(bucket, key); !ok) return std::unexpected(ok.error());
+  auto current = store_.head_object(bucket, key, std::nullopt);
+  if (!current) return std::unexpected(function_error(bucket, key, std::nullopt, current.error()));
+  auto history = versions(bucket, key);  // newest first
+  if (!history) return std::unexpected(history.error());
+  const auto is = [](std::string_view id) {
+    return [id](const storage::ObjectVersion& version) { return version.version_id == id; };
+  };
+  auto target = history->end();
+  if (to) {
+    target = std::find_if(history->begin(), history->end(), is(*to));
+    if (target == history->end()) {
+      return std::unexpected(function_error(
+          bucket, key, *to, Error{ErrorCode::kNotFound, "no such version"}));
+    }
+    if (target->version_id == current->version_id) {
+      return make_error(ErrorCode::kConflict, "version '" + *to + "' of '" + std::string(key) +
+                                                  "' is already the current one");
+    }
+  } else {
+    const auto now = std::find_if(history->begin(), history->end(), is(current->version_id));
+    if (now != history->end()) target = std::next(now);
+    if (target == history->end()) {
+      return make_error(ErrorCode::kConflict, "function '" + std::string(key) + "' in bucket '" +
+                                                  std::string(bucket) +
+                                                  "' has no version before the current one");
+    }
+  }
+  auto object = store_.get_object(bucket, key, target->version_id);
+  if (!object) {
+    return std::unexpected(function_error(bucket, key, target->version_id, object.error()));
+  }
+  auto config = configs_.find(bucket, *target);
+  if (!config) return std::unexpected(config.error());
+  auto stored = store_version(bucket, key, object->data, *config);
+  if (!stored) return std::unexpected(stored.error());
+  return Rollback{std::move(*stored), target->version_id};
 }
 
 }  // namespace wasmfaas::api

@@ -21,13 +21,14 @@ std::chrono::nanoseconds since(Clock::time_point start) {
 
 ExecutionService::ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
                                    cache::CompiledFunctions& compiled, FunctionVersions& versions,
-                                   FunctionConfigs& configs, SystemBucket system,
-                                   ExecutionOptions options)
+                                   FunctionConfigs& configs, FunctionAliases& aliases,
+                                   SystemBucket system, ExecutionOptions options)
     : store_(store),
       engine_(engine),
       compiled_(compiled),
       versions_(versions),
       configs_(configs),
+      aliases_(aliases),
       system_(std::move(system)),
       options_(options),
       reporter_(options.reporting) {}
@@ -92,6 +93,23 @@ Result<ExecutionService::ResolvedFunction> ExecutionService::resolve(
   auto config = configs_.find(bucket, *version);
   if (!config) return std::unexpected(config.error());
   return ResolvedFunction{std::move(*version), std::move(*config)};
+}
+
+Result<std::string> ExecutionService::alias_version(std::string_view bucket,
+                                                    std::string_view key, std::string_view alias) {
+  if (auto ok = system_.check_user_bucket(bucket); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_function_key(key); !ok) return std::unexpected(ok.error());
+  if (auto valid = validate_alias_name(alias); !valid) return std::unexpected(valid.error());
+  auto found = aliases_.find(bucket, key, alias);
+  if (!found) {
+    if (found.error().reason != reason::kAliasNotFound) return std::unexpected(found.error());
+    // Name what is missing: the bucket or function, else the alias.
+    if (auto exists = store_.list_versions(bucket, key); !exists) {
+      return std::unexpected(function_error(store_, bucket, key, std::nullopt, exists.error()));
+    }
+    return std::unexpected(found.error());
+  }
+  return alias_version_for(*found, alias_roll());
 }
 
 Result<std::string> ExecutionService::run(std::string_view bucket, std::string_view key,

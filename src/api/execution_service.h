@@ -7,6 +7,7 @@
 #include "api/concurrency_limits.h"
 #include "api/exec_reporter.h"
 #include "api/execution.h"
+#include "api/function_aliases.h"
 #include "api/function_configs.h"
 #include "api/function_versions.h"
 #include "api/system_bucket.h"
@@ -31,17 +32,18 @@ struct ExecutionOptions {
 
 // Runs functions, for every caller alike (HTTP exec, pipelines, later
 // async jobs and cron): resolves the version (pinned or current, through
-// FunctionVersions), gets its compiled code (CompiledFunctions, else fetched
-// and compiled), applies the version's config (limits, environment,
-// outgoing HTTP, key-value grants in its own bucket, wasi:config values,
-// per-function concurrency), runs it in a fresh sandbox and
-// reports the run (ExecReporter) whatever its outcome. Changes nothing in
+// FunctionVersions; an alias's through FunctionAliases), gets its compiled
+// code (CompiledFunctions, else fetched and compiled), applies the
+// version's config (limits, environment, outgoing HTTP, key-value grants in
+// its own bucket, wasi:config values, per-function concurrency), runs it in
+// a fresh sandbox and reports the run (ExecReporter) whatever its outcome. Changes nothing in
 // the store. Thread-safe; one instance serves all workers.
 class ExecutionService {
  public:
   ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
                    cache::CompiledFunctions& compiled, FunctionVersions& versions,
-                   FunctionConfigs& configs, SystemBucket system, ExecutionOptions options = {});
+                   FunctionConfigs& configs, FunctionAliases& aliases, SystemBucket system,
+                   ExecutionOptions options = {});
 
   // Runs `bucket`/`key` (`version_id`, or the current version) on `input`.
   // Only runs of an existing function are reported (not requests for
@@ -62,6 +64,12 @@ class ExecutionService {
   Result<ResolvedFunction> resolve(std::string_view bucket, std::string_view key,
                                    const std::optional<std::string>& version_id);
 
+  // The version a call of alias `alias` of the function runs now: its
+  // canary's for the canary's weight in percent of calls, at random, else
+  // its version. kNotFound (reason alias_not_found) without such an alias.
+  Result<std::string> alias_version(std::string_view bucket, std::string_view key,
+                                    std::string_view alias);
+
   const ExecutionOptions& options() const { return options_; }
 
  private:
@@ -79,6 +87,7 @@ class ExecutionService {
   cache::CompiledFunctions& compiled_;
   FunctionVersions& versions_;
   FunctionConfigs& configs_;
+  FunctionAliases& aliases_;
   const SystemBucket system_;
   const ExecutionOptions options_;
   const ExecReporter reporter_;

@@ -1,14 +1,12 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "api/trusted_cache.h"
 #include "common/error.h"
 #include "storage/object_store.h"
 
@@ -33,7 +31,7 @@ class FunctionVersions {
   // `freshness_window` 0 asks the store on every resolve, so a re-upload
   // through any node is seen by the next exec on every node.
   FunctionVersions(storage::ObjectStore& store, std::chrono::milliseconds freshness_window)
-      : store_(store), freshness_window_(freshness_window) {}
+      : store_(store), checked_(freshness_window) {}
 
   // The version to run; the store's errors as it gives them.
   Result<storage::ObjectVersion> resolve(std::string_view bucket, std::string_view key,
@@ -51,26 +49,14 @@ class FunctionVersions {
   // Whether every node's changes reach this one now; while they do, a
   // version is trusted for `notified_window` (at least the freshness
   // window). Going live forgets everything: changes may have been missed.
-  void set_notified(bool live, std::chrono::milliseconds notified_window);
+  void set_notified(bool live, std::chrono::milliseconds notified_window) {
+    checked_.set_notified(live, notified_window);
+  }
 
  private:
-  struct CheckedVersion {
-    storage::ObjectVersion version;
-    std::chrono::steady_clock::time_point checked;
-  };
-
-  void forget_all_locked();  // mutex_ held
-
   storage::ObjectStore& store_;
-  const std::chrono::milliseconds freshness_window_;
   Publisher publisher_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, CheckedVersion> checked_;  // by "bucket/key"
-  // How long a checked version is trusted now (freshness or notified window).
-  std::chrono::milliseconds trusted_for_{freshness_window_};
-  // Counts forgets: a version read from the store is kept only if nothing
-  // was forgotten while it was read (it may predate the change).
-  uint64_t forgets_ = 0;
+  TrustedCache<storage::ObjectVersion> checked_;  // current versions
 };
 
 }  // namespace wasmfaas::api

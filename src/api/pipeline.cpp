@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/function_alias.h"
 #include "storage/naming.h"
 
 namespace wasmfaas::api {
@@ -9,8 +10,9 @@ namespace {
 
 Error invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, std::move(message)}; }
 
-// "key@version" -> key and version; a key may itself contain '@', so only a
-// last '@' followed by a valid version id pins.
+// "key@version" -> key and version, "key#alias" -> key and alias; a key may
+// itself contain '@' and '#', so only a last '@' followed by a valid version
+// id pins, and (unpinned) a last '#' followed by a valid alias name.
 Result<PipelineStep> parse_step(std::string_view text) {
   PipelineStep step;
   step.key = std::string(text);
@@ -19,6 +21,14 @@ Result<PipelineStep> parse_step(std::string_view text) {
     if (storage::validate_version_id(version)) {
       step.key = std::string(text.substr(0, at));
       step.version_id = std::string(version);
+    }
+  }
+  if (const size_t hash = text.rfind('#');
+      !step.version_id && hash != std::string_view::npos && hash > 0) {
+    const std::string_view alias = text.substr(hash + 1);
+    if (validate_alias_name(alias)) {
+      step.key = std::string(text.substr(0, hash));
+      step.alias = std::string(alias);
     }
   }
   if (auto valid = storage::validate_object_key(step.key); !valid) {
@@ -47,6 +57,7 @@ Result<std::vector<std::string>> step_strings(const nlohmann::json& steps, size_
 std::string PipelineStep::describe() const {
   std::string text = bucket.empty() ? key : bucket + "/" + key;
   if (version_id) text += "@" + *version_id;
+  if (alias) text += "#" + *alias;
   return text;
 }
 

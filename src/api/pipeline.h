@@ -9,13 +9,16 @@
 
 namespace wasmfaas::api {
 
-// One step of a pipeline: a function key, optionally pinned to a version.
+// One step of a pipeline: a function key, optionally pinned to a version
+// or running one of the function's aliases (never both).
 struct PipelineStep {
   std::string bucket;  // empty in a stored pipeline: the pipeline's own bucket
   std::string key;
   std::optional<std::string> version_id;
+  std::optional<std::string> alias;
 
-  // "key" or "key@version"; with `bucket` given, "bucket/key[@version]".
+  // "key", "key@version" or "key#alias"; with `bucket` given,
+  // "bucket/key[@version|#alias]".
   std::string describe() const;
 };
 
@@ -23,13 +26,16 @@ struct PipelineDefinition {
   std::vector<PipelineStep> steps;
 };
 
-// Parses a stored pipeline's JSON, {"steps":["validate","hello","upper@<version>"]}:
-// keys of functions in one bucket, "@<version id>" pinning a step. Unknown
+// Parses a stored pipeline's JSON, {"steps":["validate","hello#prod","upper@<version>"]}:
+// keys of functions in one bucket, "@<version id>" pinning a step,
+// "#<alias>" running an alias. A key may itself contain '@' and '#': only a
+// last '@' followed by a valid version id pins, and, when nothing pins,
+// only a last '#' followed by a valid alias name selects an alias. Unknown
 // fields, an empty or over-long step list and malformed steps are
 // kInvalidArgument naming the field or step.
 Result<PipelineDefinition> parse_pipeline(std::string_view json, size_t max_steps);
 
-// Parses an ad hoc pipeline's steps, "bucket/key[@version]" each.
+// Parses an ad hoc pipeline's steps, "bucket/key[@version|#alias]" each.
 Result<std::vector<PipelineStep>> parse_qualified_steps(const std::vector<std::string>& steps,
                                                         size_t max_steps);
 

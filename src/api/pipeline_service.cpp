@@ -41,10 +41,19 @@ Result<PipelineDefinition> PipelineService::put(std::string_view bucket, std::st
       return make_error(ErrorCode::kInvalidArgument,
                         "step '" + step.describe() + "' is not a function");
     }
-    auto exists = store_.head_object(bucket, step.key, step.version_id);
+    Result<void> exists;
+    if (step.alias) {
+      if (auto picked = execution_.alias_version(bucket, step.key, *step.alias); !picked) {
+        exists = std::unexpected(picked.error());
+      }
+    } else if (auto head = store_.head_object(bucket, step.key, step.version_id); !head) {
+      exists = std::unexpected(head.error());
+    }
     if (!exists) {
       if (exists.error().code != ErrorCode::kNotFound) return std::unexpected(exists.error());
-      const Error cause = function_error(store_, bucket, step.key, step.version_id, exists.error());
+      const Error cause =
+          step.alias ? exists.error()
+                     : function_error(store_, bucket, step.key, step.version_id, exists.error());
       return make_error(ErrorCode::kNotFound,
                         "pipeline step " + std::to_string(i + 1) + " ('" + step.describe() +
                             "') does not exist: " + cause.message,
@@ -141,7 +150,13 @@ Result<PipelineResult> PipelineService::run_in(std::string_view default_bucket,
     const auto started = Clock::now();
     ExecContext context{request_id, remaining};
     const std::string_view bucket = step.bucket.empty() ? default_bucket : step.bucket;
-    Execution executed = execution_.exec(bucket, step.key, step.version_id, input, context);
+    std::optional<std::string> version_id = step.version_id;
+    if (step.alias) {
+      auto picked = execution_.alias_version(bucket, step.key, *step.alias);
+      if (!picked) return std::unexpected(step_error(i, step, picked.error()));
+      version_id = std::move(*picked);
+    }
+    Execution executed = execution_.exec(bucket, step.key, version_id, input, context);
     if (!executed.output) {
       Error cause = executed.output.error();
       if (cause.code == ErrorCode::kTimeout && Clock::now() >= deadline) {

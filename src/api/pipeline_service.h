@@ -37,7 +37,8 @@ struct PipelineResult {
 // the ExecutionService: each step's output is the next step's input, every
 // step a fresh sandbox from the compiled-function cache, limited, reported
 // and counted as any exec. Not-found errors carry reason bucket_not_found,
-// pipeline_not_found or (a step) function_not_found / version_not_found.
+// pipeline_not_found or (a step) function_not_found / version_not_found /
+// alias_not_found. A step "key#alias" runs the version the alias picks.
 // Thread-safe.
 class PipelineService {
  public:

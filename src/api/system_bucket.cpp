@@ -8,24 +8,37 @@ namespace {
 // S3's limit on a key's length (storage/naming.h checks it).
 constexpr size_t kMaxKeyBytes = 1024;
 
+// `prefix` + `key` + `suffix`, with the key's hash standing for a key too
+// long to fit.
+std::string fitted_key(const std::string& prefix, std::string_view key, std::string_view suffix) {
+  std::string whole = prefix + std::string(key) + std::string(suffix);
+  if (whole.size() <= kMaxKeyBytes) return whole;
+  return prefix + "sha256-" + sha256_hex(key) + std::string(suffix);
+}
+
 }  // namespace
 
 Result<void> SystemBucket::check_user_bucket(std::string_view bucket) const {
   if (bucket == name_) {
     return make_error(ErrorCode::kInvalidArgument,
                       "bucket '" + name_ +
-                          "' holds wasmfaas's own data (configs, pipelines) and cannot be used "
-                          "as a bucket of functions; pick another name");
+                          "' holds wasmfaas's own data (configs, aliases, pipelines) and cannot be "
+                          "used as a bucket of functions; pick another name");
   }
   return {};
 }
 
 std::string SystemBucket::config_key(std::string_view bucket, std::string_view key,
                                      std::string_view version_id) {
-  std::string whole = configs_prefix(bucket) + std::string(key) + "/" + std::string(version_id);
-  if (whole.size() <= kMaxKeyBytes) return whole;
-  // A function key too long to fit: its hash stands for it.
-  return configs_prefix(bucket) + "sha256-" + sha256_hex(key) + "/" + std::string(version_id);
+  return fitted_key(configs_prefix(bucket), key, "/" + std::string(version_id));
+}
+
+std::string SystemBucket::aliases_key(std::string_view bucket, std::string_view key) {
+  return fitted_key(aliases_prefix(bucket), key, "");
+}
+
+std::string SystemBucket::aliases_prefix(std::string_view bucket) {
+  return "aliases/" + std::string(bucket) + "/";
 }
 
 std::string SystemBucket::configs_prefix(std::string_view bucket) {

@@ -18,6 +18,8 @@ namespace wasmfaas::api {
 //   config/<bucket>/<key>/<version id>   a function version's config (a key
 //                                        too long to fit: sha256-<its hash>)
 //   pipeline/<bucket>/<name>             a stored pipeline
+//   aliases/<bucket>/<key>               a function's aliases, one JSON
+//                                        object (a key too long: as above)
 //
 // Never listed to users, and refused as a user bucket by every service. A
 // plain value (its name), copied freely.
@@ -35,6 +37,8 @@ class SystemBucket {
   static std::string config_key(std::string_view bucket, std::string_view key,
                                 std::string_view version_id);
   static std::string configs_prefix(std::string_view bucket);
+  static std::string aliases_key(std::string_view bucket, std::string_view key);
+  static std::string aliases_prefix(std::string_view bucket);
   static std::string pipeline_key(std::string_view bucket, std::string_view name);
   static std::string pipelines_prefix(std::string_view bucket);
 

@@ -84,11 +84,11 @@ ServeSettings::ServeSettings(CLI::App& command) : table_(command) {
   t.toggle("no-cache", no_cache_,
            "Download and compile on every exec, as the seed did (for comparison)");
   t.number("freshness-ms", freshness_ms_, 0, kNoLimit, "milliseconds",
-           "How long an exec may run a key's version without asking the store whether it "
-           "changed (0: ask every time)");
+           "How long an exec may run a key's version (or an alias's target) without asking "
+           "the store whether it changed (0: ask every time)");
   t.toggle("no-change-notices", no_change_notices_,
            "Nodes sharing a PostgreSQL state database do not tell each other of uploads, "
-           "config changes and deletes (then only --freshness-ms applies)");
+           "config changes, alias changes and deletes (then only --freshness-ms applies)");
   t.number("notified-freshness-ms", notified_freshness_ms_, 0, kNoLimit, "milliseconds",
            "While change notices from other nodes arrive, how long an exec may run a key's "
            "version without asking the store (changes made behind wasmfaas's back show "

@@ -46,7 +46,7 @@ std::vector<std::string_view> all_error_names() {
         reason::kMemoryLimitExceeded, reason::kTableLimitExceeded, reason::kFuelExhausted,
         reason::kOutputTooLarge, reason::kInvalidUtf8Output, reason::kKeyNotFound,
         reason::kKeyValueQuotaExceeded, reason::kKeyValueLimitExceeded, reason::kJobNotFound,
-        reason::kScheduleNotFound, reason::kShuttingDown}) {
+        reason::kScheduleNotFound, reason::kShuttingDown, reason::kAliasNotFound}) {
     names.push_back(name);
   }
   return names;

@@ -47,6 +47,7 @@ inline constexpr std::string_view kBucketNotFound = "bucket_not_found";
 inline constexpr std::string_view kFunctionNotFound = "function_not_found";
 inline constexpr std::string_view kVersionNotFound = "version_not_found";
 inline constexpr std::string_view kPipelineNotFound = "pipeline_not_found";
+inline constexpr std::string_view kAliasNotFound = "alias_not_found";
 inline constexpr std::string_view kBucketNotEmpty = "bucket_not_empty";
 inline constexpr std::string_view kInvalidJson = "invalid_json";
 inline constexpr std::string_view kInvalidConfig = "invalid_config";

@@ -42,6 +42,7 @@ Router::Router(RouterDependencies dependencies) : deps_(dependencies) {
   add_operations_routes(table_, deps_);
   add_file_routes(table_, deps_);
   add_config_routes(table_, deps_);
+  add_alias_routes(table_, deps_);
   add_exec_routes(table_, deps_);
   add_pipeline_routes(table_, deps_);
   add_keyvalue_routes(table_, deps_);

@@ -9,6 +9,7 @@ namespace wasmfaas::http {
 void add_operations_routes(RouteTable& table, const RouterDependencies& deps);  // routes_operations.cpp
 void add_file_routes(RouteTable& table, const RouterDependencies& deps);        // routes_files.cpp
 void add_config_routes(RouteTable& table, const RouterDependencies& deps);      // routes_config.cpp
+void add_alias_routes(RouteTable& table, const RouterDependencies& deps);       // routes_aliases.cpp
 void add_exec_routes(RouteTable& table, const RouterDependencies& deps);        // routes_exec.cpp
 void add_pipeline_routes(RouteTable& table, const RouterDependencies& deps);    // routes_pipeline.cpp
 void add_keyvalue_routes(RouteTable& table, const RouterDependencies& deps);    // routes_kv.cpp

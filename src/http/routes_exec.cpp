@@ -1,4 +1,4 @@
-// Execution: POST /exec/{bucket}/{key}.
+// Execution: POST /exec/{bucket}/{key}[?version=<id>|?alias=<name>].
 #include <cstdio>
 
 #include "http/route_helpers.h"
@@ -30,8 +30,18 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
   if (auto json = check_json_body(call.request); !json) {
     return error_response(json.error(), version);
   }
-  api::Execution execution = deps.execution.exec(bucket, key, version_parameter(call.target),
-                                                 call.request.body(),
+  std::optional<std::string> version_id = version_parameter(call.target);
+  const std::optional<std::string> alias = call.target.query_value("alias");
+  if (alias) {
+    if (version_id) {
+      return error_response(
+          Error{ErrorCode::kInvalidArgument, "give ?version or ?alias, not both"}, version);
+    }
+    auto picked = deps.execution.alias_version(bucket, key, *alias);
+    if (!picked) return error_response(picked.error(), version);
+    version_id = std::move(*picked);
+  }
+  api::Execution execution = deps.execution.exec(bucket, key, version_id, call.request.body(),
                                                  {call.request_id, std::nullopt});
   Response response = execution.output
                           ? output_response(std::move(*execution.output), version)
@@ -41,6 +51,7 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
   if (!execution.version_id.empty()) {
     response.set("Server-Timing", server_timing(execution.timings));
     response.set("X-Function-Version", execution.version_id);
+    if (alias) response.set("X-Function-Alias", *alias);
   }
   return response;
 }
@@ -49,7 +60,8 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
 
 void add_exec_routes(RouteTable& table, const RouterDependencies& deps) {
   table.add({.method = verb::post, .path = "/exec/{bucket}/{key+}", .access = Access::kInvoke,
-             .bucket_scoped = true, .pool = Pool::kExec, .label = "exec", .query = {"version"},
+             .bucket_scoped = true, .pool = Pool::kExec, .label = "exec",
+             .query = {"version", "alias"},
              .handler = [&deps](const Call& call) { return handle_exec(deps, call); }});
 }
 

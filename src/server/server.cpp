@@ -98,9 +98,10 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
       system_bucket_(config_.system_bucket),
       versions_(store_, config_.freshness_window),
       configs_(store_, system_bucket_),
-      deployments_(store_, *compiled_, versions_, configs_, system_bucket_, bounds_of(engine),
-                   keyvalue_.get()),
-      execution_(store_, engine, *compiled_, versions_, configs_, system_bucket_,
+      aliases_(store_, system_bucket_, config_.freshness_window),
+      deployments_(store_, *compiled_, versions_, configs_, aliases_, system_bucket_,
+                   bounds_of(engine), keyvalue_.get()),
+      execution_(store_, engine, *compiled_, versions_, configs_, aliases_, system_bucket_,
                  execution_options()),
       pipelines_(store_, execution_, system_bucket_, config_.pipelines),
       callbacks_(state && !config_.triggers.callbacks.allowed_origins.empty()
@@ -141,7 +142,9 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
 }
 
 void Server::subscribe_to_changes(state::ChangeFeed& feed) {
-  versions_.set_publisher([this, &feed](std::string_view bucket, std::string_view key) {
+  // One notice, "bucket/key", for a change of a function's versions or of
+  // its aliases: receivers forget both.
+  const auto publish = [this, &feed](std::string_view bucket, std::string_view key) {
     auto published = feed.publish(std::string(bucket) + "/" + std::string(key));
     if (!published && config_.log) {
       config_.log->warn(nlohmann::json{
@@ -151,15 +154,23 @@ void Server::subscribe_to_changes(state::ChangeFeed& feed) {
                           std::string(key) + " changed: " + published.error().message}}
                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
-  });
+  };
+  versions_.set_publisher(publish);
+  aliases_.set_publisher(publish);
   state::ChangeHandlers handlers;
   handlers.changed = [this](std::string_view change) {
     const size_t slash = change.find('/');
-    if (slash == std::string_view::npos) return versions_.forget_all();
+    if (slash == std::string_view::npos) {
+      versions_.forget_all();
+      aliases_.forget_all();
+      return;
+    }
     versions_.forget(change.substr(0, slash), change.substr(slash + 1));
+    aliases_.forget(change.substr(0, slash), change.substr(slash + 1));
   };
   handlers.live = [this](bool live) {
     versions_.set_notified(live, config_.notified_freshness);
+    aliases_.set_notified(live, config_.notified_freshness);
     changes_live_.store(live);
     if (config_.log) {
       config_.log->info(nlohmann::json{{"level", live ? "info" : "warn"},

@@ -10,6 +10,7 @@
 
 #include "api/deployment_service.h"
 #include "api/execution_service.h"
+#include "api/function_aliases.h"
 #include "api/function_configs.h"
 #include "api/function_versions.h"
 #include "api/invocation_log.h"
@@ -177,6 +178,7 @@ class Server {
   const api::SystemBucket system_bucket_;
   api::FunctionVersions versions_;
   api::FunctionConfigs configs_;
+  api::FunctionAliases aliases_;
   api::DeploymentService deployments_;
   api::ExecutionService execution_;
   api::PipelineService pipelines_;

@@ -3,7 +3,8 @@
 // the version it knows without asking the store on each call, and still
 // serves a re-upload or config change made through another node at once.
 // Without the notices, the same node keeps its version for its whole
-// window: the notices are what make it fresh.
+// window: the notices are what make it fresh. Alias changes travel the same
+// way.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -149,6 +150,65 @@ TEST_F(ChangeNoticesTest, WithoutNoticesANodeKeepsItsVersionForItsWholeFreshness
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
   EXPECT_EQ(exec(a, "Hello"), "hello");  // the node that uploaded forgets at once
   EXPECT_EQ(exec(b, "Hello"), "HELLO");  // the other one only after its window
+}
+
+// Points alias prod of notices/f at `version` through `client`.
+void set_prod(HttpClient& client, const std::string& version) {
+  const auto set = client.request(boost::beast::http::verb::put, "/aliases/notices/f?name=prod",
+                                  nlohmann::json{{"version", version}}.dump(),
+                                  {{"Content-Type", "application/json"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+}
+
+std::string exec_prod(HttpClient& client) {
+  return client.post("/exec/notices/f?alias=prod", "Hello", "text/plain").body;
+}
+
+std::string upload(HttpClient& client, const std::string& component) {
+  const auto uploaded =
+      client.post("/file/notices/f", testing::load_component_text(component), "application/wasm");
+  EXPECT_EQ(uploaded.status, 201) << uploaded.body;
+  return nlohmann::json::parse(uploaded.body).value("version", "");
+}
+
+TEST_F(ChangeNoticesTest, AnAliasChangedThroughOneNodeIsServedByAnotherAtOnce) {
+  server::ServerConfig config;
+  config.notified_freshness = std::chrono::minutes(10);  // only a notice can make it fresh
+  start_nodes(config);
+  HttpClient a(nodes_[0]->port());
+  HttpClient b(nodes_[1]->port());
+  wait_until_live(a);
+  wait_until_live(b);
+  ASSERT_EQ(a.put("/bucket/notices").status, 201);
+  const std::string upper = upload(a, "fixture_upper");
+  const std::string lower = upload(a, "fixture_lower");
+  set_prod(a, upper);
+  EXPECT_EQ(exec_prod(b), "HELLO");  // B reads the alias and keeps it
+
+  set_prod(a, lower);
+  const auto changed_at = Clock::now();
+  std::string output = exec_prod(b);
+  while (output != "hello" && Clock::now() - changed_at < std::chrono::seconds(2)) {
+    output = exec_prod(b);
+  }
+  EXPECT_EQ(output, "hello") << "B still runs the alias's old version 2 s after the change";
+}
+
+TEST_F(ChangeNoticesTest, WithoutNoticesANodeKeepsAnAliasForItsWholeFreshnessWindow) {
+  server::ServerConfig config;
+  config.change_notifications = false;
+  config.freshness_window = std::chrono::minutes(10);
+  start_nodes(config);
+  HttpClient a(nodes_[0]->port());
+  HttpClient b(nodes_[1]->port());
+  ASSERT_EQ(a.put("/bucket/notices").status, 201);
+  const std::string upper = upload(a, "fixture_upper");
+  const std::string lower = upload(a, "fixture_lower");
+  set_prod(a, upper);
+  EXPECT_EQ(exec_prod(b), "HELLO");
+  set_prod(a, lower);
+  EXPECT_EQ(exec_prod(a), "hello");  // the node that changed it forgets at once
+  EXPECT_EQ(exec_prod(b), "HELLO");  // the other one only after its window
 }
 
 }  // namespace

@@ -202,7 +202,23 @@ class RouteMatrixTest : public ::testing::Test {
     if (path == "/pipeline/exec") {
       request.body = json{{"steps", {"team-a/f"}}, {"input", R"({"name":"T"})"}}.dump();
     }
+    std::string alias;  // PUT and DELETE /aliases name one
+    if (path.starts_with("/aliases/") && route.method != verb::get) {
+      alias = "a" + unique;
+      const json versions = json::parse(admin("GET", "/file/team-a/f?versions").body);
+      const std::string body = json{{"version", versions["versions"][0]["version"]}}.dump();
+      if (route.method == verb::put) {
+        request.body = body;
+      } else {
+        EXPECT_EQ(admin("PUT", "/aliases/team-a/f?name=" + alias, body).status, 200);
+      }
+    }
+    // A rollback needs a version before the current one.
+    if (path.starts_with("/rollback/")) {
+      EXPECT_EQ(upload("team-a", "f").status, 201);
+    }
     request.target = std::string(http::openapi_path(path));
+    if (!alias.empty()) request.target += "?name=" + alias;
     // A listing or purge of jobs names the bucket (as a token restricted to
     // buckets must).
     if (path == "/jobs") request.target += "?bucket=team-a";

@@ -9,6 +9,7 @@
 
 #include "api/deployment_service.h"
 #include "api/execution_service.h"
+#include "api/function_aliases.h"
 #include "api/function_configs.h"
 #include "api/function_versions.h"
 #include "api/pipeline_service.h"
@@ -27,10 +28,12 @@ class TestServices {
         compiled_(std::move(*cache::CompiledFunctions::create(shared_engine(), {}))),
         versions_(store, freshness_window),
         configs_(store, system_),
-        deployments_(store, *compiled_, versions_, configs_, system_,
+        aliases_(store, system_, freshness_window),
+        deployments_(store, *compiled_, versions_, configs_, aliases_, system_,
                     api::ConfigBounds{shared_engine().options().max_memory_bytes,
                                       shared_engine().options().fuel_metering}),
-        execution_(store, shared_engine(), *compiled_, versions_, configs_, system_, options),
+        execution_(store, shared_engine(), *compiled_, versions_, configs_, aliases_, system_,
+                   options),
         pipelines_(store, execution_, system_) {
     EXPECT_TRUE(prepared_.has_value());
   }
@@ -55,6 +58,7 @@ class TestServices {
   std::unique_ptr<cache::CompiledFunctions> compiled_;
   api::FunctionVersions versions_;
   api::FunctionConfigs configs_;
+  api::FunctionAliases aliases_;
   api::DeploymentService deployments_;
   api::ExecutionService execution_;
   api::PipelineService pipelines_;
