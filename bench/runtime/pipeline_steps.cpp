@@ -37,8 +37,10 @@ int main(int argc, char** argv) {
   if (!system.prepare(**store)) return 1;
   api::FunctionVersions versions(**store, std::chrono::milliseconds(0));
   api::FunctionConfigs configs(**store, system);
-  api::DeploymentService deployments(**store, **compiled, versions, configs, system, {});
-  api::ExecutionService execution(**store, **engine, **compiled, versions, configs, system);
+  api::FunctionAliases aliases(**store, system, std::chrono::milliseconds(0));
+  api::DeploymentService deployments(**store, **compiled, versions, configs, aliases, system, {});
+  api::ExecutionService execution(**store, **engine, **compiled, versions, configs, aliases,
+                                  system);
   api::PipelineOptions options;
   options.max_steps = steps;
   api::PipelineService pipelines(**store, execution, system, options);

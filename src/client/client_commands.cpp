@@ -11,6 +11,7 @@ namespace wasmfaas::client {
 ClientIo process_io() {
   ClientIo io;
   io.err_is_tty = ::isatty(STDERR_FILENO) == 1;
+  io.out_is_tty = ::isatty(STDOUT_FILENO) == 1;
   return io;
 }
 

@@ -25,6 +25,7 @@ struct ClientIo {
   std::ostream* out = &std::cout;
   std::ostream* err = &std::cerr;
   bool err_is_tty = false;  // upload progress is shown only on a terminal
+  bool out_is_tty = false;  // on a terminal, an output is ended with a line break
   EnvLookup env = process_environment();
   // `logs --follow`: asked before each poll whether to go on; none: until SIGINT.
   std::function<bool()> keep_following;

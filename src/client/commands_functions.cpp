@@ -114,6 +114,10 @@ void add_invoke(CLI::App& app, const std::shared_ptr<Shared>& shared) {
       return;
     }
     session.out() << response.body;
+    // A pipe gets the output exactly; a terminal gets the prompt on a line of its own.
+    if (session.io().out_is_tty && !response.body.empty() && !response.body.ends_with('\n')) {
+      session.out() << "\n";
+    }
     if (session.verbose()) {
       session.err() << "version: " << version << "\n";
       if (!alias.empty()) session.err() << "alias: " << alias << "\n";

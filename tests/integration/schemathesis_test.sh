@@ -45,7 +45,7 @@ create_token() {
   local output
   output=$("$BINARY" token create --name "schemathesis-$1" --scope "$@")
   TOKEN=$(grep -o 'wfs_[0-9a-f]*' <<<"$output" | head -n1 || true)
-  TOKEN_LINE=$(sed -n 's/^ *token = \["\(.*\)"\]$/\1/p' <<<"$output")
+  TOKEN_LINE=$(sed -n 's/^ *flag: *wasmfaas serve --token //p' <<<"$output")
   [ -n "$TOKEN" ] && [ -n "$TOKEN_LINE" ] || { echo "cannot read: $output"; exit 1; }
 }
 create_token admin
