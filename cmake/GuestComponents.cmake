@@ -7,6 +7,12 @@
 # Components land in <OUTPUT_DIR>/<name>.wasm with a target <name>_component.
 
 find_program(WASM_CLANG NAMES clang-19 REQUIRED)
+# Initial linear memory of the C and C++ examples: room for what one call
+# allocates (the preview1 adapter's state, the input, the output), so that
+# no call grows memory. A call that grows it costs page-protection changes
+# (mprotect, a TLB shootdown each) when its pooled slot is reused
+# (docs/performance.md, "Memory growth per call").
+set(WASMFAAS_GUEST_INITIAL_MEMORY 1048576)
 # Example functions (deployed by `make run`) and test-only components.
 set(WASMFAAS_FUNCTIONS_DIR "${CMAKE_BINARY_DIR}/functions")
 set(WASMFAAS_TEST_COMPONENTS_DIR "${CMAKE_BINARY_DIR}/test-components")
@@ -59,7 +65,7 @@ function(add_c_component name)
     OUTPUT "${core}"
     COMMAND "${WASM_CLANG}" --target=wasm32-wasi -mexec-model=reactor -O2 -Wall -Werror
             ${include_flags} ${ARG_SOURCES} "${bindings_source}" "${bindings_object}"
-            -o "${core}"
+            -Wl,--initial-memory=${WASMFAAS_GUEST_INITIAL_MEMORY} -o "${core}"
     DEPENDS ${ARG_SOURCES} ${ARG_BINDINGS}_bindings "${bindings_source}"
     COMMENT "clang wasm32-wasi: ${name}"
     VERBATIM)

@@ -105,7 +105,8 @@ function(add_cpp_component name)
     COMMAND "${WASM_CLANGXX}" --target=wasm32-wasi -mexec-model=reactor -std=c++23 -Os
             -fno-exceptions -Wall -Werror ${include_flags}
             ${ARG_SOURCES} "${_cpp_bindings_dir}/faas_exec.cpp"
-            "${_cpp_bindings_dir}/faas_exec_component_type.o" -Wl,--strip-all -o "${core}"
+            "${_cpp_bindings_dir}/faas_exec_component_type.o" -Wl,--strip-all
+            -Wl,--initial-memory=${WASMFAAS_GUEST_INITIAL_MEMORY} -o "${core}"
     DEPENDS ${ARG_SOURCES} faas_exec_cpp_bindings ${_cpp_bindings}
     COMMENT "clang++ wasm32-wasi: ${name}"
     VERBATIM)

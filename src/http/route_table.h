@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,11 @@ struct Call {
   std::vector<std::pair<std::string_view, std::string>> params;
   std::string request_id;
   const ApiToken* token = nullptr;
+  // What the handler leaves to be destroyed once the answer is handed over
+  // (e.g. a finished function's store, whose teardown resets its pooled
+  // slot): the router releases it right after the reply, off the answer's
+  // path.
+  mutable std::vector<std::shared_ptr<void>> release_after_reply;
 
   // The value of path parameter `name` ("" when the route has none).
   const std::string& param(std::string_view name) const;

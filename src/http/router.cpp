@@ -169,11 +169,17 @@ void Router::run(const Route& route, std::shared_ptr<Call> call, Reply reply) {
                             version);
     }
   };
-  if (route.pool == Pool::kInline) return reply(answer(*call));
+  if (route.pool == Pool::kInline) {
+    reply(answer(*call));
+    return call->release_after_reply.clear();
+  }
   WorkerPool& pool = route.pool == Pool::kExec ? deps_.exec_pool : deps_.storage_pool;
   auto shared_reply = std::make_shared<Reply>(std::move(reply));
   const bool accepted = pool.try_submit(
-      [answer, call, shared_reply] { (*shared_reply)(answer(*call)); });
+      [answer, call, shared_reply] {
+        (*shared_reply)(answer(*call));
+        call->release_after_reply.clear();
+      });
   if (!accepted) {
     (*shared_reply)(error_response(
         Error{ErrorCode::kOverloaded, "server is overloaded; retry later"}, version));

@@ -153,7 +153,10 @@ void Session::on_body(beast::error_code error) {
   router_.dispatch(std::move(request), request_id_,
                    [self = shared_from_this(), keep_alive](Response response) {
                      response.keep_alive(keep_alive);
-                     boost::asio::post(self->stream_.get_executor(),
+                     // On the session's own strand (a call answered on the
+                     // network thread) the write starts at once, before the
+                     // router releases what the call left behind.
+                     boost::asio::dispatch(self->stream_.get_executor(),
                                        [self, response = std::move(response)]() mutable {
                                          self->write(std::move(response), true);
                                        });
