@@ -91,7 +91,8 @@ inline constexpr char kNetworkStandInsHelp[] =
     "Times a standby thread served the connections while a network thread ran a call longer "
     "than --short-call-us";
 inline constexpr char kInFlight[] = "wasmfaas_in_flight";
-inline constexpr char kInFlightHelp[] = "Tasks running on a worker";
+inline constexpr char kInFlightHelp[] =
+    "Tasks running on a worker (pool exec: also execs running on a network thread)";
 
 // Process.
 inline constexpr char kResidentBytes[] = "process_resident_memory_bytes";

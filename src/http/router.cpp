@@ -186,9 +186,11 @@ bool Router::run_on_network_thread(const Route& route, const std::shared_ptr<Cal
   std::optional<Response> response;
   {
     NetworkThread::InCall in_call(*thread);
+    on_network_threads_.fetch_add(1);
     const auto started = std::chrono::steady_clock::now();
     response = answer(route, *call);
     run_times_.record(function, std::chrono::steady_clock::now() - started);
+    on_network_threads_.fetch_sub(1);
   }
   if (deps_.exec_placements) deps_.exec_placements->with({"network"}).add();
   reply(std::move(*response));

@@ -82,6 +82,9 @@ class Router {
 
   const RouteTable& routes() const { return table_; }
 
+  // Execs running on network threads now (short calls).
+  size_t execs_on_network_threads() const { return on_network_threads_.load(); }
+
  private:
   // The caller's token, or why the request is refused (401/403).
   Result<const ApiToken*> authorize(const Request& request, const Route& route,
@@ -97,6 +100,7 @@ class Router {
   RouterDependencies deps_;
   RouteTable table_;
   RecentRunTimes run_times_;
+  std::atomic<size_t> on_network_threads_{0};
 };
 
 }  // namespace wasmfaas::http

@@ -127,7 +127,7 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
                     log_task_exceptions(config_.log, "storage")),
       router_(router_dependencies()),
       http_(config_.http, router_) {
-  server_metrics_.collect(registry_, exec_pool_, storage_pool_, *compiled_);
+  server_metrics_.collect(registry_, exec_pool_, storage_pool_, router_, *compiled_);
   if (config_.metrics) {
     registry_.collected(metrics::names::kHttpInFlight, metrics::names::kHttpInFlightHelp, "gauge",
                         {}, [this] {

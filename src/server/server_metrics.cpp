@@ -141,14 +141,15 @@ void ServerMetrics::collect_jobs(metrics::Registry& registry, state::JobQueue& j
 }
 
 void ServerMetrics::collect(metrics::Registry& registry, const WorkerPool& exec_pool,
-                            const WorkerPool& storage_pool,
+                            const WorkerPool& storage_pool, const http::Router& router,
                             const cache::CompiledFunctions& compiled) {
   registry.collected(names::kQueueDepth, names::kQueueDepthHelp, "gauge", {"pool"}, [&] {
     return std::vector<Sample>{{{"exec"}, static_cast<double>(exec_pool.queued())},
                                {{"storage"}, static_cast<double>(storage_pool.queued())}};
   });
   registry.collected(names::kInFlight, names::kInFlightHelp, "gauge", {"pool"}, [&] {
-    return std::vector<Sample>{{{"exec"}, static_cast<double>(exec_pool.running())},
+    return std::vector<Sample>{{{"exec"}, static_cast<double>(exec_pool.running() +
+                                                             router.execs_on_network_threads())},
                                {{"storage"}, static_cast<double>(storage_pool.running())}};
   });
   const auto& counters = compiled.counters();

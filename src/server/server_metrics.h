@@ -3,6 +3,7 @@
 #include "cache/compiled_functions.h"
 #include "common/metrics.h"
 #include "common/worker_pool.h"
+#include "http/router.h"
 #include "state/job_queue.h"
 
 namespace wasmfaas::server {
@@ -15,8 +16,11 @@ struct ServerMetrics {
   ServerMetrics(metrics::Registry& registry, size_t max_function_series);
 
   // Reads the pools and the cache at scrape time; they must outlive the registry's use.
+  // The exec pool's in-flight count includes the router's execs running on
+  // network threads.
   void collect(metrics::Registry& registry, const WorkerPool& exec_pool,
-               const WorkerPool& storage_pool, const cache::CompiledFunctions& compiled);
+               const WorkerPool& storage_pool, const http::Router& router,
+               const cache::CompiledFunctions& compiled);
 
   metrics::Family<metrics::Counter>& http_requests;
   metrics::Family<metrics::Histogram>& http_durations;
