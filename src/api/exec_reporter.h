@@ -24,7 +24,13 @@ struct ExecReporting {
   metrics::Family<metrics::Counter>* executions = nullptr;
   // Labels: bucket, key.
   metrics::Family<metrics::Histogram>* durations = nullptr;
+  // Instances started or taken for a call and not yet released (running,
+  // or finished and waiting for Execution::retired to be released); idle
+  // reusable ones are in reuse_idle_instances instead.
   metrics::Gauge* instances_in_use = nullptr;
+  // Idle instances kept for reuse, and calls served by a reused instance.
+  metrics::Gauge* reuse_idle_instances = nullptr;
+  metrics::Counter* reuse_calls = nullptr;
   // Each invocation's stdout/stderr as JSON lines at level info.
   spdlog::logger* output_log = nullptr;
   // Events of executions worth a warning (refused outgoing requests), as
@@ -54,6 +60,7 @@ class ExecReporter {
 
   // The gauge of instances alive now, if reported.
   metrics::Gauge* instances_in_use() const { return sinks_.instances_in_use; }
+  metrics::Counter* reuse_calls() const { return sinks_.reuse_calls; }
 
  private:
   const ExecReporting sinks_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +20,8 @@ struct ExecTimings {
   std::chrono::nanoseconds exec{};
 };
 
-// What one exec did, whatever its outcome. A plain value, moved freely.
+// What one exec did, whatever its outcome. A value, moved freely; it must
+// not outlive the ExecutionService that made it.
 struct Execution {
   // The function's output, or why there is none.
   Result<std::string> output;
@@ -30,6 +32,12 @@ struct Execution {
   std::string version_id;
   ExecTimings timings;
   runtime::CapturedLogs logs;
+  // The finished instance (null: none was started): releasing it destroys
+  // the instance, whose teardown resets its pooled memory slot, or gives it
+  // back for reuse. A caller that answers someone releases it after the
+  // answer (the HTTP exec route: Call::release_after_reply); any other lets
+  // it go with the Execution.
+  std::shared_ptr<void> retired;
 };
 
 // Who asks for an execution and under what extra bound.

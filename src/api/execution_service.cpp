@@ -17,6 +17,52 @@ std::chrono::nanoseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
 }
 
+// A finished instance (Execution::retired): when released it goes back to
+// `pool` under `key` if it may serve another call (its calls all succeeded,
+// fewer than `max_calls`), else it is destroyed; either way it stops
+// counting in `in_use`.
+class RetiredInstance {
+ public:
+  RetiredInstance(std::unique_ptr<FunctionInstance> instance, ReusableInstances* pool,
+                  std::string key, uint32_t max_calls, metrics::Gauge* in_use)
+      : instance_(std::move(instance)),
+        pool_(pool),
+        key_(std::move(key)),
+        max_calls_(max_calls),
+        in_use_(in_use) {}
+  RetiredInstance(const RetiredInstance&) = delete;
+  RetiredInstance& operator=(const RetiredInstance&) = delete;
+
+  ~RetiredInstance() {
+    if (pool_ && instance_->invocation.reusable() && instance_->calls < max_calls_) {
+      pool_->give_back(std::move(key_), std::move(instance_));
+    }
+    instance_.reset();
+    if (in_use_) in_use_->add(-1);
+  }
+
+ private:
+  std::unique_ptr<FunctionInstance> instance_;
+  ReusableInstances* const pool_;
+  std::string key_;
+  const uint32_t max_calls_;
+  metrics::Gauge* const in_use_;
+};
+
+// `error` as an exec answers it.
+std::unexpected<Error> failed(Error error) {
+  if (error.code == ErrorCode::kTrap) error.message = "function trapped: " + error.message;
+  return std::unexpected(std::move(error));
+}
+
+ReusableInstances::Limits reuse_limits(const runtime::Engine& engine,
+                                       const ExecutionOptions& options) {
+  ReusableInstances::Limits limits;
+  limits.max_idle = std::max<size_t>(1, engine.options().max_instances / 4);
+  limits.max_idle_per_key = std::max<size_t>(1, options.reuse_max_idle_per_key);
+  return limits;
+}
+
 }  // namespace
 
 ExecutionService::ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
@@ -31,7 +77,8 @@ ExecutionService::ExecutionService(storage::ObjectStore& store, const runtime::E
       aliases_(aliases),
       system_(std::move(system)),
       options_(options),
-      reporter_(options.reporting) {}
+      reporter_(options.reporting),
+      reusable_(reuse_limits(engine, options), options.reporting.reuse_idle_instances) {}
 
 Execution ExecutionService::exec(std::string_view bucket, std::string_view key,
                                  const std::optional<std::string>& version_id,
@@ -150,31 +197,48 @@ Result<std::string> ExecutionService::run(std::string_view bucket, std::string_v
     limits.env.emplace_back("WASMFAAS_JOB_ID", std::string(context.job_id));
     limits.env.emplace_back("WASMFAAS_JOB_ATTEMPT", std::to_string(context.job_attempt));
   }
-  std::optional<keyvalue::FunctionKeyValue> stores;
-  if (options_.keyvalue) {
-    stores.emplace(*options_.keyvalue, std::string(bucket),
-                   *config ? (*config)->keyvalue : std::vector<std::string>{});
-    limits.keyvalue = &*stores;
+  // Jobs see per-attempt environment variables and capped calls a shorter
+  // deadline: their sandboxes are never interchangeable with others'.
+  const uint32_t max_calls = *config && context.job_id.empty() && !context.timeout_cap
+                                 ? (*config)->reuse_max_calls.value_or(0)
+                                 : 0;
+  std::string key_for_reuse;
+  metrics::Gauge* in_use = reporter_.instances_in_use();
+  if (in_use) in_use->add(1);
+  std::unique_ptr<FunctionInstance> instance;
+  if (max_calls > 1) {
+    key_for_reuse = reuse_key(bucket, key, version->version_id, function_config_json(**config));
+    instance = reusable_.take(key_for_reuse);
+    if (instance && reporter_.reuse_calls()) reporter_.reuse_calls()->add();
   }
-  Result<std::string> output;
-  {
-    metrics::Gauge* in_use = reporter_.instances_in_use();
-    if (in_use) in_use->add(1);
-    auto invocation = runtime::Invocation::start(engine_, **function, limits);
-    if (invocation) {
-      output = invocation->call(input);
-      execution.logs = invocation->logs();
-      reporter_.log_denials(bucket, key, context, invocation->outbound_denials());
-      execution.timings.instantiate = invocation->timings().instantiate;
-      execution.timings.exec = invocation->timings().call;
-    } else {
-      output = std::unexpected(invocation.error());
+  if (!instance) {
+    std::unique_ptr<keyvalue::FunctionKeyValue> stores;
+    if (options_.keyvalue) {
+      stores = std::make_unique<keyvalue::FunctionKeyValue>(
+          *options_.keyvalue, std::string(bucket),
+          *config ? (*config)->keyvalue : std::vector<std::string>{});
+      limits.keyvalue = stores.get();
     }
-    if (in_use) in_use->add(-1);
-  }  // the instance and its pooled slot are gone here
-  if (!output && output.error().code == ErrorCode::kTrap) {
-    output.error().message = "function trapped: " + output.error().message;
+    limits.reusable = max_calls > 1;
+    auto started = runtime::Invocation::start(engine_, **function, limits);
+    if (!started) {
+      if (in_use) in_use->add(-1);
+      return failed(started.error());
+    }
+    instance = std::make_unique<FunctionInstance>(
+        FunctionInstance{*function, std::move(stores), std::move(*started)});
   }
+  runtime::Invocation& invocation = instance->invocation;
+  Result<std::string> output = invocation.call(input);
+  if (!output) output = failed(std::move(output.error()));
+  ++instance->calls;
+  execution.logs = invocation.logs();
+  reporter_.log_denials(bucket, key, context, invocation.outbound_denials());
+  execution.timings.instantiate = invocation.timings().instantiate;
+  execution.timings.exec = invocation.timings().call;
+  execution.retired = std::make_shared<RetiredInstance>(
+      std::move(instance), max_calls > 1 ? &reusable_ : nullptr, std::move(key_for_reuse),
+      max_calls, in_use);
   return output;
 }
 

@@ -10,6 +10,7 @@
 #include "api/function_aliases.h"
 #include "api/function_configs.h"
 #include "api/function_versions.h"
+#include "api/reusable_instances.h"
 #include "api/system_bucket.h"
 #include "cache/compiled_functions.h"
 #include "keyvalue/keyvalue_service.h"
@@ -28,6 +29,11 @@ struct ExecutionOptions {
   // The key-value stores functions reach through wasi:keyvalue (not owned).
   // Null: every store a function opens is access-denied.
   keyvalue::KeyValueService* keyvalue = nullptr;
+  // Idle instances kept for functions with "reuse" in their config: at most
+  // this many per function version and config (the calls that can run at
+  // once: the exec workers), and in all a quarter of the engine's
+  // max_instances (each holds a pooled slot).
+  size_t reuse_max_idle_per_key = 8;
 };
 
 // Runs functions, for every caller alike (HTTP exec, pipelines, later
@@ -36,8 +42,11 @@ struct ExecutionOptions {
 // code (CompiledFunctions, else fetched and compiled), applies the
 // version's config (limits, environment, outgoing HTTP, key-value grants in
 // its own bucket, wasi:config values, per-function concurrency), runs it in
-// a fresh sandbox and reports the run (ExecReporter) whatever its outcome. Changes nothing in
-// the store. Thread-safe; one instance serves all workers.
+// a fresh sandbox, or an idle one of the same version and config when the
+// config asks for reuse (ReusableInstances; never for async jobs or calls
+// with a timeout cap), and reports the run (ExecReporter) whatever its
+// outcome. Changes nothing in the store. Thread-safe; one instance serves
+// all workers, and outlives the Executions it returns.
 class ExecutionService {
  public:
   ExecutionService(storage::ObjectStore& store, const runtime::Engine& engine,
@@ -92,6 +101,7 @@ class ExecutionService {
   const ExecutionOptions options_;
   const ExecReporter reporter_;
   ConcurrencyLimits concurrency_;  // by "bucket/key"
+  ReusableInstances reusable_;
 };
 
 }  // namespace wasmfaas::api

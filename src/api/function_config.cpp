@@ -21,6 +21,7 @@ constexpr uint64_t kMaxConcurrency = 100000;
 constexpr uint64_t kMaxJobAttempts = 100;
 constexpr uint64_t kMaxRetryDelayMs = 24 * 60 * 60 * 1000;
 constexpr uint64_t kMaxJobAgeSeconds = 7 * 24 * 60 * 60;
+constexpr uint64_t kMaxReuseCalls = 10000;
 
 std::unexpected<Error> invalid(std::string_view field, std::string_view problem) {
   return make_error(ErrorCode::kInvalidArgument,
@@ -143,6 +144,21 @@ Result<void> parse_retry(const json& value, FunctionConfig& config) {
   return {};
 }
 
+// "reuse": {"max_calls": N}, max_calls required.
+Result<void> parse_reuse(const json& value, FunctionConfig& config) {
+  if (!value.is_object()) return invalid("reuse", "must be an object like {\"max_calls\": 100}");
+  for (const auto& [name, field] : value.items()) {
+    if (name != "max_calls") {
+      return invalid("reuse", "unknown field '" + name + "' (the field is max_calls)");
+    }
+    auto calls = integer_in(field, "reuse.max_calls", 1, kMaxReuseCalls);
+    if (!calls) return std::unexpected(calls.error());
+    config.reuse_max_calls = static_cast<uint32_t>(*calls);
+  }
+  if (!config.reuse_max_calls) return invalid("reuse", "max_calls is required");
+  return {};
+}
+
 using FieldParser =
     std::function<Result<void>(const json&, FunctionConfig&, const ConfigBounds&)>;
 
@@ -245,6 +261,10 @@ const std::unordered_map<std::string, FieldParser>& field_parsers() {
          config.max_age_s = *seconds;
          return {};
        }},
+      {"reuse",
+       [](const json& value, FunctionConfig& config, const ConfigBounds&) {
+         return parse_reuse(value, config);
+       }},
       {"max_concurrency",
        [](const json& value, FunctionConfig& config, const ConfigBounds&) -> Result<void> {
          auto count = integer_in(value, "max_concurrency", 1, kMaxConcurrency);
@@ -309,6 +329,7 @@ std::string function_config_json(const FunctionConfig& config) {
   if (config.retry.max_ms) retry["max_ms"] = *config.retry.max_ms;
   if (!retry.empty()) document["retry"] = std::move(retry);
   if (config.max_age_s) document["max_age_s"] = *config.max_age_s;
+  if (config.reuse_max_calls) document["reuse"] = {{"max_calls", *config.reuse_max_calls}};
   return document.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -50,6 +50,10 @@ struct FunctionConfig {
   // no new attempt starts and the job is dead ("max_age_s").
   RetryConfig retry;
   std::optional<uint64_t> max_age_s;
+  // "reuse": {"max_calls": N}: an instance may serve up to N calls one
+  // after another (keeping its memory, globals and WASI context between
+  // them) instead of one. Unset: a fresh instance per call.
+  std::optional<uint32_t> reuse_max_calls;
 };
 
 // What a config may ask for on this server.

@@ -19,7 +19,14 @@ inline constexpr char kExecutionDuration[] = "wasmfaas_execution_duration_second
 inline constexpr char kExecutionDurationHelp[] =
     "Time of one execution (version check, instantiate, call), by function";
 inline constexpr char kInstancesInUse[] = "wasmfaas_instances_in_use";
-inline constexpr char kInstancesInUseHelp[] = "Function instances (pooled slots) alive now";
+inline constexpr char kInstancesInUseHelp[] =
+    "Function instances (pooled slots) started or taken for a call and not yet dropped or kept "
+    "for reuse";
+inline constexpr char kReuseIdleInstances[] = "wasmfaas_reuse_idle_instances";
+inline constexpr char kReuseIdleInstancesHelp[] =
+    "Idle function instances (pooled slots) kept for functions configured with reuse";
+inline constexpr char kReuseCalls[] = "wasmfaas_reuse_calls_total";
+inline constexpr char kReuseCallsHelp[] = "Calls that ran in a reused function instance";
 
 // Compiled-code cache.
 inline constexpr char kCompiles[] = "wasmfaas_compiles_total";

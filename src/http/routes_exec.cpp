@@ -43,6 +43,9 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
   }
   api::Execution execution = deps.execution.exec(bucket, key, version_id, call.request.body(),
                                                  {call.request_id, std::nullopt});
+  // The finished instance is destroyed (or kept for reuse) after the answer
+  // is handed over, off its path.
+  if (execution.retired) call.release_after_reply.push_back(std::move(execution.retired));
   Response response = execution.output
                           ? output_response(std::move(*execution.output), version)
                           : error_response(execution.output.error(), version);

@@ -12,7 +12,8 @@ namespace wasmfaas::keyvalue {
 // stores its config grants, by name, always in the function's own bucket;
 // any other name is access-denied. Failures of the service (limits, quota,
 // an unavailable database) reach the guest as `other` with their message.
-// Lives for one invocation; used by the thread running it.
+// Lives as long as the instance it serves (one call, or several when the
+// function opted into reuse); used by one thread at a time.
 class FunctionKeyValue final : public runtime::KeyValueHost {
  public:
   FunctionKeyValue(KeyValueService& service, std::string bucket, std::vector<std::string> granted);

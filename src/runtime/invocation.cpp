@@ -88,7 +88,46 @@ struct Invocation::Impl {
   EffectiveLimits limits;
   size_t max_output_bytes = 0;
   InvocationTimings timings;
-  bool called = false;
+  bool fuel_metering = false;
+  std::chrono::milliseconds epoch_tick{};
+  bool reusable = false;
+  uint32_t calls = 0;
+  bool poisoned = false;
+
+  // Fuel for one call: a fuel-metering engine always meters, so
+  // "unlimited" is a lot of it.
+  Result<void> refuel() {
+    if (!fuel_metering) return {};
+    if (auto set = store.context().set_fuel(limits.fuel ? limits.fuel : UINT64_MAX); !set) {
+      return make_error(ErrorCode::kInternal, "cannot set fuel: " + set.err().message());
+    }
+    return {};
+  }
+
+  // The epoch deadline `limits.timeout` from now.
+  void set_deadline() {
+    store.context().set_epoch_deadline(
+        static_cast<uint64_t>((limits.timeout + epoch_tick - std::chrono::milliseconds(1)) /
+                              epoch_tick) +
+        1);
+  }
+
+  // Makes a later call of a reused instance start like the first: empty
+  // logs, no denials left over, its own timings, full fuel and deadline.
+  Result<void> prepare_next_call() {
+    stdout_capture.clear();
+    stderr_capture.clear();
+    wasmfaas_store_take_http_denials(
+        store.capi(), [](void*, const unsigned char*, size_t size) {
+          return static_cast<ptrdiff_t>(size);
+        }, nullptr);
+    timings = {};
+    if (auto fueled = refuel(); !fueled) return fueled;
+    set_deadline();
+    return {};
+  }
+
+  Result<std::string> call(std::string_view input);
 };
 
 Invocation::Invocation(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -119,18 +158,13 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
       options.timeout, std::min(options.max_memory_bytes, engine_options.max_memory_bytes),
       options.max_table_elements, engine_options.fuel_metering ? options.fuel : 0};
   impl->max_output_bytes = options.max_output_bytes;
+  impl->fuel_metering = engine_options.fuel_metering;
+  impl->epoch_tick = engine_options.epoch_tick;
+  impl->reusable = options.reusable;
   wasmfaas_store_limit_growth(impl->store.capi(), impl->limits.memory_bytes,
                               impl->limits.table_elements);
-  if (engine_options.fuel_metering) {
-    // Fuel is always metered by such an engine: "unlimited" is a lot of it.
-    const uint64_t fuel = impl->limits.fuel ? impl->limits.fuel : UINT64_MAX;
-    if (auto set = impl->store.context().set_fuel(fuel); !set) {
-      return make_error(ErrorCode::kInternal, "cannot set fuel: " + set.err().message());
-    }
-  }
-  const auto tick = engine_options.epoch_tick;
-  impl->store.context().set_epoch_deadline(
-      static_cast<uint64_t>((options.timeout + tick - std::chrono::milliseconds(1)) / tick) + 1);
+  if (auto fueled = impl->refuel(); !fueled) return std::unexpected(fueled.error());
+  impl->set_deadline();
 
   wasmtime_component_instance_t instance{};
   if (wasmtime_error_t* failed = wasmfaas_instance_pre_instantiate(
@@ -145,16 +179,32 @@ Result<Invocation> Invocation::start(const Engine& engine, const CompiledFunctio
 }
 
 Result<std::string> Invocation::call(std::string_view input) {
-  if (impl_->called) {
-    return make_error(ErrorCode::kInternal, "an Invocation may be called only once");
+  if (impl_->calls > 0 && !reusable()) {
+    return make_error(ErrorCode::kInternal,
+                      impl_->reusable ? "this Invocation failed a call and serves no more"
+                                      : "this Invocation may be called only once");
   }
-  impl_->called = true;
+  if (impl_->calls > 0) {
+    if (auto prepared = impl_->prepare_next_call(); !prepared) {
+      impl_->poisoned = true;
+      return std::unexpected(prepared.error());
+    }
+  }
+  ++impl_->calls;
+  auto output = impl_->call(input);
+  if (!output) impl_->poisoned = true;
+  return output;
+}
+
+bool Invocation::reusable() const { return impl_->reusable && !impl_->poisoned; }
+
+Result<std::string> Invocation::Impl::call(std::string_view input) {
   if (!is_valid_utf8(input)) {
     return make_error(ErrorCode::kInvalidArgument, "input is not valid UTF-8");
   }
   const auto started = Clock::now();
-  wasmtime::Store::Context context = impl_->store.context();
-  auto func = impl_->instance->get_func(context, impl_->function.impl().exec_index);
+  wasmtime::Store::Context context = store.context();
+  auto func = instance->get_func(context, function.impl().exec_index);
   if (!func) {
     return make_error(ErrorCode::kInternal, "instance has no `exec` function");
   }
@@ -162,27 +212,27 @@ Result<std::string> Invocation::call(std::string_view input) {
   std::array<wc::Val, 1> results = {wc::Val(false)};
   auto called = func->call(context, args, results);
   if (!called) {
-    impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(called.err(), impl_->limits));
+    timings.call = since(started);
+    return std::unexpected(translate_call_error(called.err(), limits));
   }
   if (!results[0].is_string()) {
     return make_error(ErrorCode::kInternal, "`exec` returned a value that is not a string");
   }
   const std::string_view result = results[0].get_string();
-  if (result.size() > impl_->max_output_bytes) {
-    impl_->timings.call = since(started);
+  if (result.size() > max_output_bytes) {
+    timings.call = since(started);
     return make_error(ErrorCode::kBadOutput,
                       "function output of " + std::to_string(result.size()) +
                           " bytes exceeds the limit of " +
-                          std::to_string(impl_->max_output_bytes) + " bytes",
+                          std::to_string(max_output_bytes) + " bytes",
                       reason::kOutputTooLarge);
   }
   std::string output(result);
   if (auto finished = func->post_return(context); !finished) {
-    impl_->timings.call = since(started);
-    return std::unexpected(translate_call_error(finished.err(), impl_->limits));
+    timings.call = since(started);
+    return std::unexpected(translate_call_error(finished.err(), limits));
   }
-  impl_->timings.call = since(started);
+  timings.call = since(started);
   return output;
 }
 

@@ -39,7 +39,8 @@ struct OutboundHttpOptions {
 struct InvocationOptions {
   // Bytes kept of each of stdout and stderr; the rest is counted and dropped.
   size_t max_log_bytes = 64 * 1024;
-  // Wall-clock limit for instantiation plus the call (epoch deadline, so
+  // Wall-clock limit for instantiation plus the first call, and for each
+  // later call of a reusable invocation from its start (epoch deadline, so
   // precise to one engine tick); exceeding it is kTimeout.
   std::chrono::milliseconds timeout{30000};
   // Linear memory the function may grow to (each memory; never above the
@@ -63,6 +64,10 @@ struct InvocationOptions {
   KeyValueHost* keyvalue = nullptr;
   // What wasi:config/store serves the guest.
   std::vector<std::pair<std::string, std::string>> config;
+  // Whether call() may be called again after a successful call: the same
+  // instance, linear memory, globals and WASI context serve every call, each
+  // with its own logs, outbound denials, timings, deadline and fuel.
+  bool reusable = false;
 };
 
 // What the guest printed, bounded by InvocationOptions::max_log_bytes.
@@ -78,13 +83,14 @@ struct InvocationTimings {
   std::chrono::nanoseconds call{};
 };
 
-// One call of a function in a fresh sandbox: its own store, WASI context and
-// instance, none of which outlive the object (the per-request lifetime). The
-// sandbox gets no files, arguments, stdin or sockets, only the environment of
-// InvocationOptions::env, the outgoing HTTP its policy allows, the key-value
-// stores its KeyValueHost grants and its wasi:config values; stdout and
-// stderr are captured. Single use and not thread-safe; it may be moved to
-// another thread between calls.
+// A function instantiated in a fresh sandbox: its own store, WASI context and
+// instance, none of which outlive the object. The sandbox gets no files,
+// arguments, stdin or sockets, only the environment of InvocationOptions::env,
+// the outgoing HTTP its policy allows, the key-value stores its KeyValueHost
+// grants and its wasi:config values; stdout and stderr are captured. It
+// serves one call, or (InvocationOptions::reusable) calls one after another
+// until one fails: any error poisons the instance. Not thread-safe; it may be
+// moved to another thread between calls.
 class Invocation {
  public:
   struct Impl;
@@ -98,12 +104,20 @@ class Invocation {
   ~Invocation();
 
   // Calls the function's `exec` export. A trap is a kTrap error; input that
-  // is not UTF-8 is kInvalidArgument. May be called once.
+  // is not UTF-8 is kInvalidArgument. May be called once, or, when
+  // reusable, again as long as every call before succeeded (kInternal
+  // otherwise).
   Result<std::string> call(std::string_view input);
 
+  // Whether call() may be called again: the invocation is reusable and no
+  // call failed.
+  bool reusable() const;
+
+  // What the last call printed.
   CapturedLogs logs() const;
-  // One line per outgoing request the policy refused during the call.
+  // One line per outgoing request the policy refused during the last call.
   std::vector<std::string> outbound_denials() const;
+  // The instantiation (zero after the first call) and the last call.
   const InvocationTimings& timings() const;
 
  private:

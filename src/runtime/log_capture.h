@@ -30,6 +30,13 @@ class LogCapture {
     return truncated_;
   }
 
+  // Forgets what was captured (the next call of a reused instance starts empty).
+  void clear() {
+    std::lock_guard lock(mutex_);
+    text_.clear();
+    truncated_ = false;
+  }
+
  private:
   mutable std::mutex mutex_;
   const size_t limit_;

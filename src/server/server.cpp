@@ -205,10 +205,13 @@ api::ExecutionOptions Server::execution_options() {
   api::ExecutionOptions options = config_.execution;
   options.reporting.log = config_.logs_per_function > 0 ? &invocation_log_ : nullptr;
   options.keyvalue = keyvalue_.get();
+  options.reuse_max_idle_per_key = config_.exec_workers;
   if (config_.metrics) {
     options.reporting.executions = &server_metrics_.executions;
     options.reporting.durations = &server_metrics_.execution_durations;
     options.reporting.instances_in_use = &server_metrics_.instances_in_use;
+    options.reporting.reuse_idle_instances = &server_metrics_.reuse_idle_instances;
+    options.reporting.reuse_calls = &server_metrics_.reuse_calls;
   }
   return options;
 }

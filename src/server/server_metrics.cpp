@@ -78,6 +78,9 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
                                              names::kExecutionDurationHelp, {"bucket", "key"},
                                              metrics::duration_buckets(), max_function_series)),
       instances_in_use(registry.gauge(names::kInstancesInUse, names::kInstancesInUseHelp).with({})),
+      reuse_idle_instances(
+          registry.gauge(names::kReuseIdleInstances, names::kReuseIdleInstancesHelp).with({})),
+      reuse_calls(registry.counter(names::kReuseCalls, names::kReuseCallsHelp, {}).with({})),
       store_durations(registry.histogram(names::kStoreDuration, names::kStoreDurationHelp,
                                          {"backend", "operation", "result"},
                                          metrics::duration_buckets())),

@@ -28,6 +28,8 @@ struct ServerMetrics {
   metrics::Family<metrics::Counter>& executions;
   metrics::Family<metrics::Histogram>& execution_durations;
   metrics::Gauge& instances_in_use;
+  metrics::Gauge& reuse_idle_instances;
+  metrics::Counter& reuse_calls;
   metrics::Family<metrics::Histogram>& store_durations;
   metrics::Family<metrics::Counter>& keyvalue_operations;
   metrics::Family<metrics::Histogram>& keyvalue_durations;

@@ -70,6 +70,12 @@ TEST_P(FunctionConfigTest, UnknownFieldsAndInvalidValuesAre400NamingTheField) {
       {R"({"http_max_concurrent_requests":0})", "http_max_concurrent_requests"},
       {R"({"max_concurrency":0})", "max_concurrency"},
       {R"({"max_concurrency":1.5})", "max_concurrency"},
+      {R"({"reuse":{"max_calls":0}})", "reuse.max_calls"},
+      {R"({"reuse":{"max_calls":10001}})", "reuse.max_calls"},
+      {R"({"reuse":{"max_calls":"3"}})", "reuse.max_calls"},
+      {R"({"reuse":{"max_calls":3,"ttl_s":5}})", "unknown field 'ttl_s'"},
+      {R"({"reuse":{}})", "max_calls is required"},
+      {R"({"reuse":true})", "reuse"},
   };
   for (const auto& [body, field] : cases) {
     const HttpResult result = put_config(client_, "hostile", body);

@@ -76,6 +76,7 @@ def main():
                          "wasmfaas_executions", "wasmfaas_execution_duration_seconds",
                          "wasmfaas_compiles", "wasmfaas_compiled_cache_lookups",
                          "wasmfaas_compiled_cache_bytes", "wasmfaas_instances_in_use",
+                         "wasmfaas_reuse_idle_instances", "wasmfaas_reuse_calls",
                          "wasmfaas_store_operation_duration_seconds", "wasmfaas_queue_depth",
                          "wasmfaas_in_flight", "process_resident_memory_bytes",
                          "process_cpu_seconds", "process_open_fds"]:

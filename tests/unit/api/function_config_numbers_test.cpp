@@ -25,5 +25,18 @@ TEST(FunctionConfigNumbersTest, FractionsNegativesAndHugeNumbersAreRefused) {
   }
 }
 
+TEST(FunctionConfigNumbersTest, ReuseMaxCallsRoundTrips) {
+  auto config = parse_function_config(R"({"reuse":{"max_calls":10000}})", {});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->reuse_max_calls, 10000u);
+  auto again = parse_function_config(function_config_json(*config), {});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->reuse_max_calls, 10000u);
+  auto off = parse_function_config("{}", {});
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->reuse_max_calls.has_value());
+  EXPECT_EQ(function_config_json(*off).find("reuse"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wasmfaas::api
