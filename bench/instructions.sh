@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per call (callgrind), which machine load cannot change:
-# hello exec through HTTP, GET /healthz through HTTP (the floor) and the
+# hello exec through HTTP (default, and with instance reuse at 1000 calls
+# when the server has it), GET /healthz through HTTP (the floor) and the
 # runtime alone (instantiate, and instantiate + call), counted by running
 # bench/runtime/call_instructions under valgrind once with every phase at
 # BASE calls and once per phase with that phase at RAISED calls: a phase's
@@ -16,7 +17,7 @@ BASE=${1:-200}
 RAISED=${2:-1200}
 PROGRAM="$BUILD_DIR/bench/call_instructions"
 HELLO="$BUILD_DIR/functions/hello.wasm"
-PHASES=(healthz http-exec instantiate runtime-call)
+PHASES=(healthz http-exec http-exec-reuse instantiate runtime-call)
 command -v valgrind >/dev/null || { echo "valgrind is missing: scripts/setup.sh --bench installs it" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -31,6 +32,7 @@ count() {
     --callgrind-out-file="$WORK/$name.out" "$PROGRAM" "$HELLO" \
     "${PHASES[@]/%/=$BASE}" "$@" > "$WORK/$name.txt" 2> "$WORK/$name.log" ||
     { cat "$WORK/$name.log" >&2; exit 1; }
+  grep skipped "$WORK/$name.txt" >&2 || true
 }
 
 count base

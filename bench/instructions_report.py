@@ -11,7 +11,7 @@ from report_common import write_result
 
 # Phases whose calls run in the server (other threads than the main one,
 # which is the HTTP client); the others run on the main thread.
-HTTP_PHASES = {"healthz", "http-exec"}
+HTTP_PHASES = {"healthz", "http-exec", "http-exec-reuse"}
 
 
 def thread_totals(work, run):
@@ -32,7 +32,12 @@ def main():
     base_main, base_others = split(base)
     per_call = {}
     print(f"{'phase':14} {'instructions per call':>22} {'(client thread)':>16}")
+    skipped = []
     for phase in phases:
+        if "skipped" in open(f"{work}/{phase}.txt").read():
+            skipped.append(phase)
+            print(f"{phase:14} {'skipped':>22}")
+            continue
         main_thread, others = split(thread_totals(work, phase))
         client = (main_thread - base_main) / extra
         rest = (others - base_others) / extra
@@ -50,13 +55,17 @@ def main():
     if "http-exec" in per_call and "runtime-call" in per_call:
         derived["HTTP and API around a call (http-exec server - runtime-call)"] = (
             per_call["http-exec"]["server"] - per_call["runtime-call"]["total"])
+    if "http-exec-reuse" in per_call and "http-exec" in per_call:
+        derived["http-exec-reuse / http-exec (server)"] = round(
+            per_call["http-exec-reuse"]["server"] / per_call["http-exec"]["server"], 2)
     if "http-exec" in per_call and "healthz" in per_call:
         derived["http-exec / healthz (server)"] = round(
             per_call["http-exec"]["server"] / per_call["healthz"]["server"], 2)
     for name, value in derived.items():
         print(f"{name:62} {value:>12,}")
     write_result(output, {"commit": commit, "command": command, "extra_calls": extra,
-                          "instructions_per_call": per_call, "derived": derived})
+                          "instructions_per_call": per_call, "derived": derived,
+                          "skipped": skipped})
 
 
 main()

@@ -5,6 +5,9 @@
 // count of calls:
 //   healthz       GET /healthz over one keep-alive connection
 //   http-exec     POST /exec/bench/hello over one keep-alive connection
+//   http-exec-reuse  the same with the function config
+//                 {"reuse":{"max_calls":1000}} (skipped, saying so, when the
+//                 server refuses that config)
 //   instantiate   runtime only: Invocation::start and its release
 //   runtime-call  runtime only: Invocation::start, call and release
 // The script runs it once with every count at a base and once per phase
@@ -90,8 +93,20 @@ int run(const std::filesystem::path& wasm, const Counts& calls, const std::files
     ok = measure("healthz", calls, [&] { return client.get("/healthz").status == 200; }) &&
          measure("http-exec", calls,
                  [&] { return client.post("/exec/bench/hello", input).status == 200; });
+    if (ok && !(*server)->deployments().upload("bench", "hello-reuse", *bytes)) ok = false;
+    const auto config = client.request(boost::beast::http::verb::put, "/config/bench/hello-reuse",
+                                       R"({"reuse":{"max_calls":1000}})",
+                                       {{"Content-Type", "application/json"}});
+    if (ok && config.status != 200) {
+      std::printf("phase http-exec-reuse skipped: PUT /config answered %u: %s\n", config.status,
+                  config.body.c_str());
+    } else if (ok) {
+      ok = measure("http-exec-reuse", calls,
+                   [&] { return client.post("/exec/bench/hello-reuse", input).status == 200; });
+    }
   }
   (*server)->stop(std::chrono::seconds(5));
+  server->reset();  // its pool slots (an instance kept for reuse) back to the engine
   if (!ok) return 1;
 
   auto compiled = cache::CompiledFunctions::create(**engine, {.disk_dir = dir / "code"});
@@ -114,7 +129,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: call_instructions <hello.wasm> [<phase>=<calls>...]\n");
     return 2;
   }
-  Counts calls{{"healthz", 200}, {"http-exec", 200}, {"instantiate", 200}, {"runtime-call", 200}};
+  Counts calls{{"healthz", 200},
+               {"http-exec", 200},
+               {"http-exec-reuse", 200},
+               {"instantiate", 200},
+               {"runtime-call", 200}};
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto equals = arg.find('=');
