@@ -34,7 +34,7 @@ def main():
     print(f"{'phase':14} {'instructions per call':>22} {'(client thread)':>16}")
     skipped = []
     for phase in phases:
-        if "skipped" in open(f"{work}/{phase}.txt").read():
+        if f"phase {phase} skipped" in open(f"{work}/base.txt").read():
             skipped.append(phase)
             print(f"{phase:14} {'skipped':>22}")
             continue
