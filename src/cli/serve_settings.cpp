@@ -67,6 +67,10 @@ ServeSettings::ServeSettings(CLI::App& command) : table_(command) {
          "Directory of *.wasm to deploy into bucket 'functions' on first start");
   t.number("io-threads", config.http.io_threads, 1, 1024, "threads",
            "Network threads (default: half the cores, at least 1)");
+  t.number("short-call-us", short_call_us_, 0, 10000000, "microseconds",
+           "Execs of a function whose recent calls each took less than this run on the network "
+           "thread that read them, without a hand-over to an exec worker; one that runs longer "
+           "holds up other connections this long at most (0: every exec on the exec workers)");
   t.number("exec-workers", config.exec_workers, 1, 4096, "threads",
            "Threads executing functions (default: the cores, at least 2)");
   t.number("exec-queue", config.exec_queue, 0, 1 << 24, "executions",
@@ -191,6 +195,7 @@ Result<ServeCommandOptions> ServeSettings::finish() {
   config.execution.use_compiled_cache = !no_cache_;
   options.engine.guard_pages = !no_guard_pages_;
   config.freshness_window = std::chrono::milliseconds(freshness_ms_);
+  config.http.short_call = std::chrono::microseconds(short_call_us_);
   config.change_notifications = !no_change_notices_;
   config.notified_freshness = std::chrono::milliseconds(notified_freshness_ms_);
   config.compiled.memory_bytes = memory_cache_mb_ << 20;

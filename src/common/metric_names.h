@@ -82,6 +82,14 @@ inline constexpr char kHttpInFlightHelp[] =
 inline constexpr char kChangeNoticesLive[] = "wasmfaas_change_notices_live";
 inline constexpr char kChangeNoticesLiveHelp[] =
     "1 while other nodes' function changes reach this node through the state database, else 0";
+inline constexpr char kExecPlacements[] = "wasmfaas_exec_placements_total";
+inline constexpr char kExecPlacementsHelp[] =
+    "Execs by where they ran: on the network thread that read them (short calls) or on an exec "
+    "worker";
+inline constexpr char kNetworkStandIns[] = "wasmfaas_network_stand_ins_total";
+inline constexpr char kNetworkStandInsHelp[] =
+    "Times a standby thread served the connections while a network thread ran a call longer "
+    "than --short-call-us";
 inline constexpr char kInFlight[] = "wasmfaas_in_flight";
 inline constexpr char kInFlightHelp[] = "Tasks running on a worker";
 

@@ -99,9 +99,21 @@ Result<uint16_t> HttpServer::start() {
   work_guard_.emplace(io_context_.get_executor());
   const size_t threads = options_.io_threads > 0 ? options_.io_threads : 1;
   for (size_t i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] { io_context_.run(); });
+    if (options_.short_call.count() > 0) {
+      auto& thread = network_threads_.emplace_back(
+          std::make_unique<NetworkThread>(io_context_, options_.short_call));
+      threads_.emplace_back([&thread = *thread] { thread.run(); });
+    } else {
+      threads_.emplace_back([this] { io_context_.run(); });
+    }
   }
   return port;
+}
+
+uint64_t HttpServer::stand_ins() const {
+  uint64_t total = 0;
+  for (const auto& thread : network_threads_) total += thread->stand_ins();
+  return total;
 }
 
 size_t HttpServer::stop(std::chrono::milliseconds drain) {
@@ -118,6 +130,7 @@ size_t HttpServer::stop(std::chrono::milliseconds drain) {
   io_context_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
+  network_threads_.clear();
   return abandoned_;
 }
 

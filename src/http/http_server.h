@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "http/http_limits.h"
+#include "http/network_thread.h"
 #include "http/router.h"
 #include "http/session.h"
 
@@ -26,6 +27,11 @@ struct HttpServerOptions {
   // Half the cores: the network threads only parse and write, execution
   // needs the rest (measured in docs/performance.md).
   size_t io_threads = std::max(1u, std::thread::hardware_concurrency() / 2);
+  // Execs of a function whose recent calls all took less than this run on
+  // the network thread that read the request (no hand-over to an exec
+  // worker); should one run longer, a standby thread serves the other
+  // connections after this long. 0: every exec goes to the exec workers.
+  std::chrono::microseconds short_call{1000};
   HttpLimits limits;
 };
 
@@ -54,6 +60,10 @@ class HttpServer {
   // Requests read completely whose response is not yet written.
   size_t in_flight_requests() const { return sessions_.in_flight(); }
 
+  // How many times a standby thread served the connections while a network
+  // thread was inside a call longer than HttpServerOptions::short_call.
+  uint64_t stand_ins() const;
+
  private:
   class Listener;
 
@@ -66,6 +76,8 @@ class HttpServer {
       work_guard_;
   std::shared_ptr<Listener> listener_;
   OpenSessions sessions_;
+  // One per network thread while short calls may run on them.
+  std::vector<std::unique_ptr<NetworkThread>> network_threads_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
   size_t abandoned_ = 0;

@@ -54,6 +54,9 @@ struct Route {
   // Whether a bucket-restricted token must cover the {bucket} parameter.
   bool bucket_scoped = false;
   Pool pool = Pool::kStorage;
+  // A kExec route whose calls of one {bucket}/{key} have been short
+  // (RecentRunTimes) runs on the network thread that read the request.
+  bool inline_when_short = false;
   BodyLimit body = BodyLimit::kDefault;
   // The `route` label of the HTTP metrics and the access log.
   std::string_view label;

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "common/time_format.h"
 #include "http/error_response.h"
+#include "http/network_thread.h"
 #include "http/route_helpers.h"
 #include "http/routes.h"
 
@@ -38,7 +40,8 @@ Result<void> check_query(const Route& route, const RequestTarget& target) {
 
 }  // namespace
 
-Router::Router(RouterDependencies dependencies) : deps_(dependencies) {
+Router::Router(RouterDependencies dependencies)
+    : deps_(dependencies), run_times_(dependencies.short_call) {
   add_operations_routes(table_, deps_);
   add_file_routes(table_, deps_);
   add_config_routes(table_, deps_);
@@ -153,31 +156,64 @@ void Router::dispatch(Request request, std::string request_id, Reply reply) {
   run(route, std::move(call), std::move(reply));
 }
 
+namespace {
+
+// The route's answer to `call`. A handler that throws is a bug: the caller
+// gets a 500 naming it and the server keeps serving.
+Response answer(const Route& route, const Call& call) {
+  try {
+    return route.handler(call);
+  } catch (const std::exception& exception) {
+    return error_response(
+        Error{ErrorCode::kInternal, std::string("internal error: ") + exception.what()},
+        call.request.version());
+  } catch (...) {
+    return error_response(Error{ErrorCode::kInternal, "internal error: unknown exception"},
+                          call.request.version());
+  }
+}
+
+std::string function_of(const Call& call) { return call.param("bucket") + "/" + call.param("key"); }
+
+}  // namespace
+
+bool Router::run_on_network_thread(const Route& route, const std::shared_ptr<Call>& call,
+                                   Reply& reply) {
+  NetworkThread* thread = NetworkThread::current();
+  if (!route.inline_when_short || !thread) return false;
+  const std::string function = function_of(*call);
+  if (!run_times_.expect_short(function)) return false;
+  std::optional<Response> response;
+  {
+    NetworkThread::InCall in_call(*thread);
+    const auto started = std::chrono::steady_clock::now();
+    response = answer(route, *call);
+    run_times_.record(function, std::chrono::steady_clock::now() - started);
+  }
+  if (deps_.exec_placements) deps_.exec_placements->with({"network"}).add();
+  reply(std::move(*response));
+  call->release_after_reply.clear();
+  return true;
+}
+
 void Router::run(const Route& route, std::shared_ptr<Call> call, Reply reply) {
   const unsigned version = call->request.version();
-  // A handler that throws is a bug: the caller gets a 500 naming it and
-  // the server keeps serving.
-  auto answer = [&route, version](const Call& request) {
-    try {
-      return route.handler(request);
-    } catch (const std::exception& exception) {
-      return error_response(Error{ErrorCode::kInternal,
-                                  std::string("internal error: ") + exception.what()},
-                            version);
-    } catch (...) {
-      return error_response(Error{ErrorCode::kInternal, "internal error: unknown exception"},
-                            version);
-    }
-  };
   if (route.pool == Pool::kInline) {
-    reply(answer(*call));
+    reply(answer(route, *call));
     return call->release_after_reply.clear();
   }
+  if (run_on_network_thread(route, call, reply)) return;
   WorkerPool& pool = route.pool == Pool::kExec ? deps_.exec_pool : deps_.storage_pool;
   auto shared_reply = std::make_shared<Reply>(std::move(reply));
   const bool accepted = pool.try_submit(
-      [answer, call, shared_reply] {
-        (*shared_reply)(answer(*call));
+      [this, &route, call, shared_reply] {
+        const auto started = std::chrono::steady_clock::now();
+        Response response = answer(route, *call);
+        if (route.inline_when_short) {
+          run_times_.record(function_of(*call), std::chrono::steady_clock::now() - started);
+          if (deps_.exec_placements) deps_.exec_placements->with({"worker"}).add();
+        }
+        (*shared_reply)(std::move(response));
         call->release_after_reply.clear();
       });
   if (!accepted) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "common/worker_pool.h"
 #include "http/access_control.h"
 #include "http/http_types.h"
+#include "http/recent_run_times.h"
 #include "http/route_table.h"
 #include "triggers/job_service.h"
 #include "triggers/schedule_service.h"
@@ -48,6 +50,12 @@ struct RouterDependencies {
   spdlog::logger* access_log = nullptr;
   // Optional: bearer tokens; none means every request is allowed.
   const AccessControl* access = nullptr;
+  // Execs of a function whose recent calls each took less than this run on
+  // the network thread that read them (HttpServerOptions::short_call); 0:
+  // all on the exec workers.
+  std::chrono::microseconds short_call{0};
+  // Optional, label `thread` ("network" or "worker"): where execs ran.
+  metrics::Family<metrics::Counter>* exec_placements = nullptr;
   // Optional: true once the node is leaving (SIGTERM); /readyz then answers
   // 503 while every other route keeps serving.
   const std::atomic<bool>* leaving = nullptr;
@@ -81,9 +89,14 @@ class Router {
   Reply with_reporting(Reply reply, const Request& request, const Route* route,
                        const Call* call) const;
   void run(const Route& route, std::shared_ptr<Call> call, Reply reply);
+  // Runs `call` on the calling network thread when its route allows and its
+  // function's recent calls were short; false when it must go to a pool.
+  bool run_on_network_thread(const Route& route, const std::shared_ptr<Call>& call,
+                             Reply& reply);
 
   RouterDependencies deps_;
   RouteTable table_;
+  RecentRunTimes run_times_;
 };
 
 }  // namespace wasmfaas::http

@@ -60,7 +60,8 @@ Response handle_exec(const RouterDependencies& deps, const Call& call) {
 
 void add_exec_routes(RouteTable& table, const RouterDependencies& deps) {
   table.add({.method = verb::post, .path = "/exec/{bucket}/{key+}", .access = Access::kInvoke,
-             .bucket_scoped = true, .pool = Pool::kExec, .label = "exec",
+             .bucket_scoped = true, .pool = Pool::kExec, .inline_when_short = true,
+             .label = "exec",
              .query = {"version", "alias"},
              .handler = [&deps](const Call& call) { return handle_exec(deps, call); }});
 }

@@ -134,6 +134,11 @@ Server::Server(ServerConfig config, storage::ObjectStore& store, const runtime::
                           return std::vector<metrics::Sample>{
                               {{}, static_cast<double>(http_.in_flight_requests())}};
                         });
+    registry_.collected(metrics::names::kNetworkStandIns, metrics::names::kNetworkStandInsHelp,
+                        "counter", {}, [this] {
+                          return std::vector<metrics::Sample>{
+                              {{}, static_cast<double>(http_.stand_ins())}};
+                        });
   }
   if (state && config_.metrics) server_metrics_.collect_jobs(registry_, state->jobs());
   if (state && state->changes() && config_.change_notifications) {
@@ -223,7 +228,9 @@ http::RouterDependencies Server::router_dependencies() {
   dependencies.access_log = config_.log.get();
   dependencies.access = &access_;
   dependencies.leaving = &leaving_;
+  dependencies.short_call = config_.http.short_call;
   if (config_.metrics) {
+    dependencies.exec_placements = &server_metrics_.exec_placements;
     dependencies.registry = &registry_;
     dependencies.requests = &server_metrics_.http_requests;
     dependencies.request_durations = &server_metrics_.http_durations;

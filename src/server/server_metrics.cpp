@@ -70,6 +70,8 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, size_t max_function_se
                                      {"route", "method", "status"})),
       http_durations(registry.histogram(names::kHttpDuration, names::kHttpDurationHelp, {"route"},
                                         metrics::duration_buckets())),
+      exec_placements(registry.counter(names::kExecPlacements, names::kExecPlacementsHelp,
+                                       {"thread"})),
       executions(registry.counter(names::kExecutions, names::kExecutionsHelp,
                                   {"bucket", "key", "outcome"}, max_function_series)),
       execution_durations(registry.histogram(names::kExecutionDuration,

@@ -20,6 +20,7 @@ struct ServerMetrics {
 
   metrics::Family<metrics::Counter>& http_requests;
   metrics::Family<metrics::Histogram>& http_durations;
+  metrics::Family<metrics::Counter>& exec_placements;
   metrics::Family<metrics::Counter>& executions;
   metrics::Family<metrics::Histogram>& execution_durations;
   metrics::Gauge& instances_in_use;
