@@ -8,7 +8,8 @@
 # cost per call is the difference in instructions over RAISED - BASE, so
 # start-up, compiling and warm-up cancel out. Threads are counted apart
 # (--separate-threads): the HTTP phases' client is the main thread, the
-# server every other thread. Writes bench/results/instructions-<date>.json.
+# server every other thread. Writes
+# bench/results/instructions-<date>-<commit>.json.
 #   bench/instructions.sh [base calls, default 200] [raised calls, default 1200]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,4 +43,5 @@ mkdir -p "$ROOT/bench/results"
 COMMAND="bench/instructions.sh $BASE $RAISED ($(valgrind --version), callgrind --separate-threads=yes --smc-check=all-non-file)"
 python3 "$ROOT/bench/instructions_report.py" "$WORK" "$((RAISED - BASE))" \
   "$(git -C "$ROOT" rev-parse --short HEAD)" "$COMMAND" \
-  "$ROOT/bench/results/instructions-$(date -u +%Y-%m-%d).json" "${PHASES[@]}"
+  "$ROOT/bench/results/instructions-$(date -u +%Y-%m-%d)-$(git -C "$ROOT" rev-parse --short HEAD).json" \
+  "${PHASES[@]}"
