@@ -40,10 +40,12 @@ install: build
 	@DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 # Benchmarks (never part of `make test`): installs wasmtime-cli (same
-# Wasmtime release, for `wasmtime serve`) and wrk when missing.
+# Wasmtime release, for `wasmtime serve`), wrk, valgrind and matplotlib
+# when missing. bench/run.sh runs three times and reports the medians.
 bench: build
 	@scripts/setup.sh --bench $(BUILD_DIR)/deps.cmake
-	@bench/run.sh
+	@bench/run.sh 8 3
+	@echo "== instructions per call ==" && BUILD_DIR=$(BUILD_DIR) bench/instructions.sh
 	@echo "== storage: embedded vs S3 ==" && bench/storage_exec.sh
 	@echo "== hello beside hostile functions ==" && bench/hostile_latency.sh
 	@echo "== runtime alone: hello, 20000 calls on one thread (guard pages, then none) ==" && \

@@ -28,4 +28,4 @@ APT_PACKAGES=(
 FUZZ_APT_PACKAGES=(libclang-rt-19-dev)
 
 # Only for `make bench`.
-BENCH_APT_PACKAGES=(wrk procps)
+BENCH_APT_PACKAGES=(wrk procps valgrind python3-matplotlib)  # valgrind: bench/instructions.sh; matplotlib: the charts of bench/report.py
