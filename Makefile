@@ -48,6 +48,8 @@ bench: build
 	@echo "== instructions per call ==" && BUILD_DIR=$(BUILD_DIR) bench/instructions.sh
 	@echo "== storage: embedded vs S3 ==" && bench/storage_exec.sh
 	@echo "== hello beside hostile functions ==" && bench/hostile_latency.sh
+	@echo "== the same, short calls on the network thread ==" && \
+	  HOSTILE_SERVER_FLAGS="--short-call-us 1000" bench/hostile_latency.sh
 	@echo "== runtime alone: hello, 20000 calls on one thread (guard pages, then none) ==" && \
 	  $(BUILD_DIR)/bench/invoke_loop $(BUILD_DIR)/functions/hello.wasm '{"name":"World"}' 20000 && \
 	  $(BUILD_DIR)/bench/invoke_loop $(BUILD_DIR)/functions/hello.wasm '{"name":"World"}' 20000 --no-guard-pages

@@ -15,8 +15,11 @@ trap 'for p in "${ATTACKERS[@]}"; do kill "$p" 2>/dev/null; done; stop_server; r
 FIXTURES="$ROOT/build/test-components"
 hello_body='{"name":"World"}'
 
+# Extra server flags from the environment, e.g. HOSTILE_SERVER_FLAGS="--short-call-us 1000".
+# shellcheck disable=SC2086
 start_server "$ROOT/build/src/cli/wasmfaas" "$WORK/data" "$WORK/server.log" --code-cache-dir "" \
-  --log-level off --timeout-ms 200 --memory-mb 32 --deploy-examples "$(c_examples "$WORK/functions")"
+  --log-level off --timeout-ms 200 --memory-mb 32 --deploy-examples "$(c_examples "$WORK/functions")" \
+  ${HOSTILE_SERVER_FLAGS:-}
 BASE="http://127.0.0.1:$PORT"
 for fixture in infinite_loop memory_bomb deep_recursion trap; do
   curl -s -o /dev/null -X POST -H 'Content-Type: application/wasm' \

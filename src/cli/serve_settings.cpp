@@ -70,7 +70,8 @@ ServeSettings::ServeSettings(CLI::App& command) : table_(command) {
   t.number("short-call-us", short_call_us_, 0, 10000000, "microseconds",
            "Execs of a function whose recent calls each took less than this run on the network "
            "thread that read them, without a hand-over to an exec worker; one that runs longer "
-           "holds up other connections this long at most (0: every exec on the exec workers)");
+           "holds up other connections this long at most (0, the default: every exec on the "
+           "exec workers)");
   t.number("exec-workers", config.exec_workers, 1, 4096, "threads",
            "Threads executing functions (default: the cores, at least 2)");
   t.number("exec-queue", config.exec_queue, 0, 1 << 24, "executions",

@@ -44,7 +44,7 @@ class ServeSettings {
   bool no_guard_pages_ = false;
   bool no_metrics_ = false;
   int64_t freshness_ms_ = 0;
-  int64_t short_call_us_ = 1000;
+  int64_t short_call_us_ = 0;
   bool no_change_notices_ = false;
   int64_t notified_freshness_ms_ = 5000;
   int64_t timeout_ms_ = 0;

@@ -30,8 +30,9 @@ struct HttpServerOptions {
   // Execs of a function whose recent calls all took less than this run on
   // the network thread that read the request (no hand-over to an exec
   // worker); should one run longer, a standby thread serves the other
-  // connections after this long. 0: every exec goes to the exec workers.
-  std::chrono::microseconds short_call{1000};
+  // connections after this long. 0 (the default, docs/performance.md):
+  // every exec goes to the exec workers.
+  std::chrono::microseconds short_call{0};
   HttpLimits limits;
 };
 
